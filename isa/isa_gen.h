@@ -1,0 +1,330 @@
+/* isa_gen.h: generated from isa/coda.isa by isa/isagen.c -- do not edit.
+ *
+ * The instruction set as C constants and tables; included by isa/isa.h,
+ * which defines isa_word_t and the functions. See isa/README.md. */
+#ifndef CODA_ISA_GEN_H
+#define CODA_ISA_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Instructions, in table order. */
+typedef enum isa_op {
+  ISA_OP_SYNC, /* 0x01 wait until every unit named in mask has an empty queue and nothing in flight */
+  ISA_OP_LD, /* 0x10 copy rows x row_bytes from DRAM daddr + r*stride to buf[saddr + r*row_bytes] */
+  ISA_OP_ST, /* 0x11 copy rows x row_bytes from buf[saddr + r*row_bytes] to DRAM daddr + r*stride */
+  ISA_OP_TPRE, /* 0x21 element-wise op and/or table precompute of the m x k ABUF tile at saddr into TBUF taddr */
+  ISA_OP_LMMA, /* 0x20 LUT GEMM: tables at taddr times the LUT-layout weight tile at waddr into CBUF caddr */
+  ISA_OP_MMA, /* 0x30 MAC GEMM: ABUF tile at aaddr times the dequantized weight tile at waddr into CBUF caddr */
+  ISA_OP_COUNT
+} isa_op_e;
+
+/* Opcodes: bits ISA_OPCODE_MSB..ISA_OPCODE_LSB of every word. */
+#define ISA_OPCODE_LSB 0
+#define ISA_OPCODE_MSB 7
+#define ISA_OPC_SYNC 0x01u
+#define ISA_OPC_LD 0x10u
+#define ISA_OPC_ST 0x11u
+#define ISA_OPC_TPRE 0x21u
+#define ISA_OPC_LMMA 0x20u
+#define ISA_OPC_MMA 0x30u
+
+/* mask: units SYNC waits for (queue empty, nothing in flight) */
+#define ISA_SYNC_DMA 1u
+#define ISA_SYNC_TPRE 2u
+#define ISA_SYNC_ARRAY 4u
+
+/* buf: on-chip buffer a DMA row copy reads or writes */
+typedef enum isa_buf {
+  ISA_BUF_ABUF, /* 0 */
+  ISA_BUF_WBUF, /* 1 */
+  ISA_BUF_TBUF, /* 2 */
+  ISA_BUF_CBUF, /* 3 */
+  ISA_BUF_COUNT
+} isa_buf_e;
+
+/* atype: activation type */
+typedef enum isa_atype {
+  ISA_ATYPE_INT8, /* 0 */
+  ISA_ATYPE_INT16, /* 1 */
+  ISA_ATYPE_FP8, /* 2 */
+  ISA_ATYPE_FP16, /* 3 */
+  ISA_ATYPE_COUNT
+} isa_atype_e;
+
+/* acct: accumulator type */
+typedef enum isa_acc {
+  ISA_ACC_INT32, /* 0 */
+  ISA_ACC_INT64, /* 1 */
+  ISA_ACC_FP16, /* 2 */
+  ISA_ACC_FP32, /* 3 */
+  ISA_ACC_COUNT
+} isa_acc_e;
+
+/* ewop: element-wise op that precedes the GEMM */
+typedef enum isa_ew {
+  ISA_EW_NONE, /* 0 */
+  ISA_EW_RMSNORM, /* 1 */
+  ISA_EW_LAYERNORM, /* 2 */
+  ISA_EW_SILU, /* 3 */
+  ISA_EW_GELU, /* 4 */
+  ISA_EW_RELU, /* 5 */
+  ISA_EW_COUNT
+} isa_ew_e;
+
+/* Field widths and valid values. */
+#define ISA_F_MASK_BITS 3
+#define ISA_F_MASK_MIN 0u
+#define ISA_F_MASK_MAX 7u
+#define ISA_F_BUF_BITS 2
+#define ISA_F_BUF_MIN 0u
+#define ISA_F_BUF_MAX 3u
+#define ISA_F_DADDR_BITS 40
+#define ISA_F_DADDR_MIN 0u
+#define ISA_F_DADDR_MAX 1099511627775ull
+#define ISA_F_ROWS_BITS 16
+#define ISA_F_ROWS_MIN 0u
+#define ISA_F_ROWS_MAX 65535u
+#define ISA_F_ROW_BYTES_BITS 16
+#define ISA_F_ROW_BYTES_MIN 0u
+#define ISA_F_ROW_BYTES_MAX 65535u
+#define ISA_F_STRIDE_BITS 24
+#define ISA_F_STRIDE_MIN 0u
+#define ISA_F_STRIDE_MAX 16777215u
+#define ISA_F_M_BITS 16
+#define ISA_F_M_MIN 0u
+#define ISA_F_M_MAX 65535u
+#define ISA_F_N_BITS 16
+#define ISA_F_N_MIN 0u
+#define ISA_F_N_MAX 65535u
+#define ISA_F_K_BITS 16
+#define ISA_F_K_MIN 0u
+#define ISA_F_K_MAX 65535u
+#define ISA_F_ATYPE_BITS 2
+#define ISA_F_ATYPE_MIN 0u
+#define ISA_F_ATYPE_MAX 3u
+#define ISA_F_WBITS_BITS 3
+#define ISA_F_WBITS_MIN 1u
+#define ISA_F_WBITS_MAX 4u
+#define ISA_F_ACCT_BITS 2
+#define ISA_F_ACCT_MIN 0u
+#define ISA_F_ACCT_MAX 3u
+#define ISA_F_EWOP_BITS 3
+#define ISA_F_EWOP_MIN 0u
+#define ISA_F_EWOP_MAX 5u
+#define ISA_F_MK_BITS 1
+#define ISA_F_MK_MIN 0u
+#define ISA_F_MK_MAX 1u
+#define ISA_F_TQ_BITS 1
+#define ISA_F_TQ_MIN 0u
+#define ISA_F_TQ_MAX 1u
+#define ISA_F_ACC_BITS 1
+#define ISA_F_ACC_MIN 0u
+#define ISA_F_ACC_MAX 1u
+#define ISA_F_FIN_BITS 1
+#define ISA_F_FIN_MIN 0u
+#define ISA_F_FIN_MAX 1u
+#define ISA_F_SADDR_BITS 20
+#define ISA_F_SADDR_MIN 0u
+#define ISA_F_SADDR_MAX 1048575u
+#define ISA_F_AADDR_BITS 20
+#define ISA_F_AADDR_MIN 0u
+#define ISA_F_AADDR_MAX 1048575u
+#define ISA_F_TADDR_BITS 20
+#define ISA_F_TADDR_MIN 0u
+#define ISA_F_TADDR_MAX 1048575u
+#define ISA_F_WADDR_BITS 20
+#define ISA_F_WADDR_MIN 0u
+#define ISA_F_WADDR_MAX 1048575u
+#define ISA_F_CADDR_BITS 20
+#define ISA_F_CADDR_MIN 0u
+#define ISA_F_CADDR_MAX 1048575u
+
+/* Field positions per instruction (bit numbers in the 128-bit word). */
+#define ISA_SYNC_MASK_LSB 8
+#define ISA_SYNC_MASK_MSB 10
+#define ISA_LD_BUF_LSB 8
+#define ISA_LD_BUF_MSB 9
+#define ISA_LD_SADDR_LSB 10
+#define ISA_LD_SADDR_MSB 29
+#define ISA_LD_DADDR_LSB 30
+#define ISA_LD_DADDR_MSB 69
+#define ISA_LD_ROWS_LSB 70
+#define ISA_LD_ROWS_MSB 85
+#define ISA_LD_ROW_BYTES_LSB 86
+#define ISA_LD_ROW_BYTES_MSB 101
+#define ISA_LD_STRIDE_LSB 102
+#define ISA_LD_STRIDE_MSB 125
+#define ISA_ST_BUF_LSB 8
+#define ISA_ST_BUF_MSB 9
+#define ISA_ST_SADDR_LSB 10
+#define ISA_ST_SADDR_MSB 29
+#define ISA_ST_DADDR_LSB 30
+#define ISA_ST_DADDR_MSB 69
+#define ISA_ST_ROWS_LSB 70
+#define ISA_ST_ROWS_MSB 85
+#define ISA_ST_ROW_BYTES_LSB 86
+#define ISA_ST_ROW_BYTES_MSB 101
+#define ISA_ST_STRIDE_LSB 102
+#define ISA_ST_STRIDE_MSB 125
+#define ISA_TPRE_M_LSB 8
+#define ISA_TPRE_M_MSB 23
+#define ISA_TPRE_K_LSB 40
+#define ISA_TPRE_K_MSB 55
+#define ISA_TPRE_ATYPE_LSB 56
+#define ISA_TPRE_ATYPE_MSB 57
+#define ISA_TPRE_EWOP_LSB 58
+#define ISA_TPRE_EWOP_MSB 60
+#define ISA_TPRE_TQ_LSB 63
+#define ISA_TPRE_TQ_MSB 63
+#define ISA_TPRE_MK_LSB 64
+#define ISA_TPRE_MK_MSB 64
+#define ISA_TPRE_TADDR_LSB 68
+#define ISA_TPRE_TADDR_MSB 87
+#define ISA_TPRE_SADDR_LSB 88
+#define ISA_TPRE_SADDR_MSB 107
+#define ISA_LMMA_M_LSB 8
+#define ISA_LMMA_M_MSB 23
+#define ISA_LMMA_N_LSB 24
+#define ISA_LMMA_N_MSB 39
+#define ISA_LMMA_K_LSB 40
+#define ISA_LMMA_K_MSB 55
+#define ISA_LMMA_ATYPE_LSB 56
+#define ISA_LMMA_ATYPE_MSB 57
+#define ISA_LMMA_WBITS_LSB 58
+#define ISA_LMMA_WBITS_MSB 60
+#define ISA_LMMA_ACCT_LSB 61
+#define ISA_LMMA_ACCT_MSB 62
+#define ISA_LMMA_TQ_LSB 63
+#define ISA_LMMA_TQ_MSB 63
+#define ISA_LMMA_ACC_LSB 64
+#define ISA_LMMA_ACC_MSB 64
+#define ISA_LMMA_FIN_LSB 65
+#define ISA_LMMA_FIN_MSB 65
+#define ISA_LMMA_TADDR_LSB 68
+#define ISA_LMMA_TADDR_MSB 87
+#define ISA_LMMA_WADDR_LSB 88
+#define ISA_LMMA_WADDR_MSB 107
+#define ISA_LMMA_CADDR_LSB 108
+#define ISA_LMMA_CADDR_MSB 127
+#define ISA_MMA_M_LSB 8
+#define ISA_MMA_M_MSB 23
+#define ISA_MMA_N_LSB 24
+#define ISA_MMA_N_MSB 39
+#define ISA_MMA_K_LSB 40
+#define ISA_MMA_K_MSB 55
+#define ISA_MMA_ATYPE_LSB 56
+#define ISA_MMA_ATYPE_MSB 57
+#define ISA_MMA_WBITS_LSB 58
+#define ISA_MMA_WBITS_MSB 60
+#define ISA_MMA_ACCT_LSB 61
+#define ISA_MMA_ACCT_MSB 62
+#define ISA_MMA_ACC_LSB 64
+#define ISA_MMA_ACC_MSB 64
+#define ISA_MMA_AADDR_LSB 68
+#define ISA_MMA_AADDR_MSB 87
+#define ISA_MMA_WADDR_LSB 88
+#define ISA_MMA_WADDR_MSB 107
+#define ISA_MMA_CADDR_LSB 108
+#define ISA_MMA_CADDR_MSB 127
+
+/* A decoded instruction: op plus every field of the table; fields the op
+ * does not have are 0. */
+typedef struct isa_insn {
+  isa_op_e op; /* which instruction */
+  uint32_t mask; /* units SYNC waits for (queue empty, nothing in flight) */
+  uint32_t buf; /* on-chip buffer a DMA row copy reads or writes */
+  uint64_t daddr; /* DRAM byte address of the first row */
+  uint32_t rows; /* rows to copy */
+  uint32_t row_bytes; /* bytes per row (rows are packed in the on-chip buffer) */
+  uint32_t stride; /* DRAM bytes from the start of one row to the next */
+  uint32_t m; /* activation rows of the tile */
+  uint32_t n; /* weight columns (outputs) of the tile */
+  uint32_t k; /* reduction length of the tile (a multiple of kpad) */
+  uint32_t atype; /* activation type */
+  uint32_t wbits; /* weight bits W */
+  uint32_t acct; /* accumulator type */
+  uint32_t ewop; /* element-wise op that precedes the GEMM */
+  uint32_t mk; /* 1: build the tables; 0: run the element-wise op only */
+  uint32_t tq; /* tables quantized to INT8 with an FP32 scale per table */
+  uint32_t acc; /* 1: add to the CBUF tile; 0: start from zero */
+  uint32_t fin; /* 1: last K step: apply the zero-point correction in place */
+  uint32_t saddr; /* on-chip byte address (the DMA buffer, or ABUF for TPRE) */
+  uint32_t aaddr; /* ABUF byte address of the activation tile */
+  uint32_t taddr; /* TBUF byte address of the tables */
+  uint32_t waddr; /* WBUF byte address of the weight tile (zero points follow it) */
+  uint32_t caddr; /* CBUF byte address of the accumulator tile (row sums follow it) */
+} isa_insn_t;
+
+/* Fields, in table order. */
+typedef enum isa_field {
+  ISA_F_MASK,
+  ISA_F_BUF,
+  ISA_F_DADDR,
+  ISA_F_ROWS,
+  ISA_F_ROW_BYTES,
+  ISA_F_STRIDE,
+  ISA_F_M,
+  ISA_F_N,
+  ISA_F_K,
+  ISA_F_ATYPE,
+  ISA_F_WBITS,
+  ISA_F_ACCT,
+  ISA_F_EWOP,
+  ISA_F_MK,
+  ISA_F_TQ,
+  ISA_F_ACC,
+  ISA_F_FIN,
+  ISA_F_SADDR,
+  ISA_F_AADDR,
+  ISA_F_TADDR,
+  ISA_F_WADDR,
+  ISA_F_CADDR,
+  ISA_F_COUNT
+} isa_field_e;
+
+/* What a field's value is. */
+typedef enum isa_kind {
+  ISA_KIND_UINT, /* unsigned integer, printed in decimal */
+  ISA_KIND_ADDR, /* byte address, printed in hex */
+  ISA_KIND_ENUM, /* index of a name in names[] */
+  ISA_KIND_BITS  /* set of named bits (bit i = names[i]) */
+} isa_kind_e;
+
+typedef struct isa_field_info {
+  const char *name;         /* assembly keyword and isa_insn_t member */
+  unsigned width;           /* bits */
+  isa_kind_e kind;          /* what the value is */
+  uint64_t min, max;        /* valid values, inclusive */
+  const char *const *names; /* ENUM: value names; BITS: bit names; else NULL */
+  unsigned n_names;         /* entries in names */
+  size_t offset;            /* offsetof(isa_insn_t, <name>) */
+  unsigned size;            /* sizeof that member: 4 or 8 */
+  const char *eg;           /* example value, as assembly text */
+  const char *doc;          /* one line */
+} isa_field_info_t;
+
+typedef struct isa_slot {
+  isa_field_e field; /* which field */
+  unsigned lo, hi;   /* its bits in the word, inclusive */
+} isa_slot_t;
+
+#define ISA_MAX_SLOTS 12 /* most fields of any instruction */
+
+typedef struct isa_op_info {
+  const char *name;                /* mnemonic */
+  unsigned opcode;                 /* bits 7..0 */
+  const char *group;               /* opcode group (isa/README.md) */
+  const char *doc;                 /* one line */
+  unsigned n_slots;                /* fields, in table (= assembly) order */
+  isa_slot_t slot[ISA_MAX_SLOTS];  /* where each sits */
+  uint64_t used[2];                /* bits owned by opcode and fields; the rest are reserved-zero */
+  uint64_t eg[2];                  /* encoding of the example (every field at its eg) */
+} isa_op_info_t;
+
+extern const isa_field_info_t isa_fields[ISA_F_COUNT];
+extern const isa_op_info_t isa_ops[ISA_OP_COUNT];
+/* opcode -> isa_op_e, ISA_OP_COUNT for an unassigned opcode */
+extern const uint16_t isa_opcode_op[256];
+
+#endif

@@ -1,0 +1,190 @@
+// coda_isa.vh: generated from isa/coda.isa by isa/isagen.c -- do not edit.
+//
+// The coda instruction encoding for RTL: include it inside a module.
+// Names match the C side (isa/isa_gen.h): ISA_OPC_<OP> opcodes,
+// ISA_<OP>_<FIELD>_LSB/_MSB field positions in the 128-bit word,
+// ISA_F_<FIELD>_BITS widths, ISA_<PREFIX>_<VALUE> enum values and
+// ISA_<OP>_USED the bits an instruction owns (the rest are
+// reserved-zero).
+//
+// Include it once per module. There is deliberately no include guard:
+// `defines outlive the file that sets them, so a guard would hide these
+// localparams from every module after the first in a compilation unit.
+
+// Waiver: a module uses only the constants of the instructions it
+// handles, so the others are unused by design.
+/* verilator lint_off UNUSEDPARAM */
+
+localparam integer ISA_OPCODE_LSB = 0;
+localparam integer ISA_OPCODE_MSB = 7;
+
+localparam [7:0] ISA_OPC_SYNC = 8'h01;
+localparam [7:0] ISA_OPC_LD = 8'h10;
+localparam [7:0] ISA_OPC_ST = 8'h11;
+localparam [7:0] ISA_OPC_TPRE = 8'h21;
+localparam [7:0] ISA_OPC_LMMA = 8'h20;
+localparam [7:0] ISA_OPC_MMA = 8'h30;
+
+localparam integer ISA_F_MASK_BITS = 3;
+localparam integer ISA_F_BUF_BITS = 2;
+localparam integer ISA_F_DADDR_BITS = 40;
+localparam integer ISA_F_ROWS_BITS = 16;
+localparam integer ISA_F_ROW_BYTES_BITS = 16;
+localparam integer ISA_F_STRIDE_BITS = 24;
+localparam integer ISA_F_M_BITS = 16;
+localparam integer ISA_F_N_BITS = 16;
+localparam integer ISA_F_K_BITS = 16;
+localparam integer ISA_F_ATYPE_BITS = 2;
+localparam integer ISA_F_WBITS_BITS = 3;
+localparam integer ISA_F_ACCT_BITS = 2;
+localparam integer ISA_F_EWOP_BITS = 3;
+localparam integer ISA_F_MK_BITS = 1;
+localparam integer ISA_F_TQ_BITS = 1;
+localparam integer ISA_F_ACC_BITS = 1;
+localparam integer ISA_F_FIN_BITS = 1;
+localparam integer ISA_F_SADDR_BITS = 20;
+localparam integer ISA_F_AADDR_BITS = 20;
+localparam integer ISA_F_TADDR_BITS = 20;
+localparam integer ISA_F_WADDR_BITS = 20;
+localparam integer ISA_F_CADDR_BITS = 20;
+
+// mask: units SYNC waits for (queue empty, nothing in flight)
+localparam [2:0] ISA_SYNC_DMA = 3'd1;
+localparam [2:0] ISA_SYNC_TPRE = 3'd2;
+localparam [2:0] ISA_SYNC_ARRAY = 3'd4;
+
+// buf: on-chip buffer a DMA row copy reads or writes
+localparam [1:0] ISA_BUF_ABUF = 2'd0;
+localparam [1:0] ISA_BUF_WBUF = 2'd1;
+localparam [1:0] ISA_BUF_TBUF = 2'd2;
+localparam [1:0] ISA_BUF_CBUF = 2'd3;
+localparam integer ISA_BUF_COUNT = 4;
+
+// atype: activation type
+localparam [1:0] ISA_ATYPE_INT8 = 2'd0;
+localparam [1:0] ISA_ATYPE_INT16 = 2'd1;
+localparam [1:0] ISA_ATYPE_FP8 = 2'd2;
+localparam [1:0] ISA_ATYPE_FP16 = 2'd3;
+localparam integer ISA_ATYPE_COUNT = 4;
+
+// acct: accumulator type
+localparam [1:0] ISA_ACC_INT32 = 2'd0;
+localparam [1:0] ISA_ACC_INT64 = 2'd1;
+localparam [1:0] ISA_ACC_FP16 = 2'd2;
+localparam [1:0] ISA_ACC_FP32 = 2'd3;
+localparam integer ISA_ACC_COUNT = 4;
+
+// ewop: element-wise op that precedes the GEMM
+localparam [2:0] ISA_EW_NONE = 3'd0;
+localparam [2:0] ISA_EW_RMSNORM = 3'd1;
+localparam [2:0] ISA_EW_LAYERNORM = 3'd2;
+localparam [2:0] ISA_EW_SILU = 3'd3;
+localparam [2:0] ISA_EW_GELU = 3'd4;
+localparam [2:0] ISA_EW_RELU = 3'd5;
+localparam integer ISA_EW_COUNT = 6;
+
+// sync (0x01): wait until every unit named in mask has an empty queue and nothing in flight
+localparam integer ISA_SYNC_MASK_LSB = 8;
+localparam integer ISA_SYNC_MASK_MSB = 10;
+localparam [127:0] ISA_SYNC_USED = 128'h000000000000000000000000000007ff;
+
+// ld (0x10): copy rows x row_bytes from DRAM daddr + r*stride to buf[saddr + r*row_bytes]
+localparam integer ISA_LD_BUF_LSB = 8;
+localparam integer ISA_LD_BUF_MSB = 9;
+localparam integer ISA_LD_SADDR_LSB = 10;
+localparam integer ISA_LD_SADDR_MSB = 29;
+localparam integer ISA_LD_DADDR_LSB = 30;
+localparam integer ISA_LD_DADDR_MSB = 69;
+localparam integer ISA_LD_ROWS_LSB = 70;
+localparam integer ISA_LD_ROWS_MSB = 85;
+localparam integer ISA_LD_ROW_BYTES_LSB = 86;
+localparam integer ISA_LD_ROW_BYTES_MSB = 101;
+localparam integer ISA_LD_STRIDE_LSB = 102;
+localparam integer ISA_LD_STRIDE_MSB = 125;
+localparam [127:0] ISA_LD_USED = 128'h3fffffffffffffffffffffffffffffff;
+
+// st (0x11): copy rows x row_bytes from buf[saddr + r*row_bytes] to DRAM daddr + r*stride
+localparam integer ISA_ST_BUF_LSB = 8;
+localparam integer ISA_ST_BUF_MSB = 9;
+localparam integer ISA_ST_SADDR_LSB = 10;
+localparam integer ISA_ST_SADDR_MSB = 29;
+localparam integer ISA_ST_DADDR_LSB = 30;
+localparam integer ISA_ST_DADDR_MSB = 69;
+localparam integer ISA_ST_ROWS_LSB = 70;
+localparam integer ISA_ST_ROWS_MSB = 85;
+localparam integer ISA_ST_ROW_BYTES_LSB = 86;
+localparam integer ISA_ST_ROW_BYTES_MSB = 101;
+localparam integer ISA_ST_STRIDE_LSB = 102;
+localparam integer ISA_ST_STRIDE_MSB = 125;
+localparam [127:0] ISA_ST_USED = 128'h3fffffffffffffffffffffffffffffff;
+
+// tpre (0x21): element-wise op and/or table precompute of the m x k ABUF tile at saddr into TBUF taddr
+localparam integer ISA_TPRE_M_LSB = 8;
+localparam integer ISA_TPRE_M_MSB = 23;
+localparam integer ISA_TPRE_K_LSB = 40;
+localparam integer ISA_TPRE_K_MSB = 55;
+localparam integer ISA_TPRE_ATYPE_LSB = 56;
+localparam integer ISA_TPRE_ATYPE_MSB = 57;
+localparam integer ISA_TPRE_EWOP_LSB = 58;
+localparam integer ISA_TPRE_EWOP_MSB = 60;
+localparam integer ISA_TPRE_TQ_LSB = 63;
+localparam integer ISA_TPRE_TQ_MSB = 63;
+localparam integer ISA_TPRE_MK_LSB = 64;
+localparam integer ISA_TPRE_MK_MSB = 64;
+localparam integer ISA_TPRE_TADDR_LSB = 68;
+localparam integer ISA_TPRE_TADDR_MSB = 87;
+localparam integer ISA_TPRE_SADDR_LSB = 88;
+localparam integer ISA_TPRE_SADDR_MSB = 107;
+localparam [127:0] ISA_TPRE_USED = 128'h00000ffffffffff19fffff0000ffffff;
+
+// lmma (0x20): LUT GEMM: tables at taddr times the LUT-layout weight tile at waddr into CBUF caddr
+localparam integer ISA_LMMA_M_LSB = 8;
+localparam integer ISA_LMMA_M_MSB = 23;
+localparam integer ISA_LMMA_N_LSB = 24;
+localparam integer ISA_LMMA_N_MSB = 39;
+localparam integer ISA_LMMA_K_LSB = 40;
+localparam integer ISA_LMMA_K_MSB = 55;
+localparam integer ISA_LMMA_ATYPE_LSB = 56;
+localparam integer ISA_LMMA_ATYPE_MSB = 57;
+localparam integer ISA_LMMA_WBITS_LSB = 58;
+localparam integer ISA_LMMA_WBITS_MSB = 60;
+localparam integer ISA_LMMA_ACCT_LSB = 61;
+localparam integer ISA_LMMA_ACCT_MSB = 62;
+localparam integer ISA_LMMA_TQ_LSB = 63;
+localparam integer ISA_LMMA_TQ_MSB = 63;
+localparam integer ISA_LMMA_ACC_LSB = 64;
+localparam integer ISA_LMMA_ACC_MSB = 64;
+localparam integer ISA_LMMA_FIN_LSB = 65;
+localparam integer ISA_LMMA_FIN_MSB = 65;
+localparam integer ISA_LMMA_TADDR_LSB = 68;
+localparam integer ISA_LMMA_TADDR_MSB = 87;
+localparam integer ISA_LMMA_WADDR_LSB = 88;
+localparam integer ISA_LMMA_WADDR_MSB = 107;
+localparam integer ISA_LMMA_CADDR_LSB = 108;
+localparam integer ISA_LMMA_CADDR_MSB = 127;
+localparam [127:0] ISA_LMMA_USED = 128'hfffffffffffffff3ffffffffffffffff;
+
+// mma (0x30): MAC GEMM: ABUF tile at aaddr times the dequantized weight tile at waddr into CBUF caddr
+localparam integer ISA_MMA_M_LSB = 8;
+localparam integer ISA_MMA_M_MSB = 23;
+localparam integer ISA_MMA_N_LSB = 24;
+localparam integer ISA_MMA_N_MSB = 39;
+localparam integer ISA_MMA_K_LSB = 40;
+localparam integer ISA_MMA_K_MSB = 55;
+localparam integer ISA_MMA_ATYPE_LSB = 56;
+localparam integer ISA_MMA_ATYPE_MSB = 57;
+localparam integer ISA_MMA_WBITS_LSB = 58;
+localparam integer ISA_MMA_WBITS_MSB = 60;
+localparam integer ISA_MMA_ACCT_LSB = 61;
+localparam integer ISA_MMA_ACCT_MSB = 62;
+localparam integer ISA_MMA_ACC_LSB = 64;
+localparam integer ISA_MMA_ACC_MSB = 64;
+localparam integer ISA_MMA_AADDR_LSB = 68;
+localparam integer ISA_MMA_AADDR_MSB = 87;
+localparam integer ISA_MMA_WADDR_LSB = 88;
+localparam integer ISA_MMA_WADDR_MSB = 107;
+localparam integer ISA_MMA_CADDR_LSB = 108;
+localparam integer ISA_MMA_CADDR_MSB = 127;
+localparam [127:0] ISA_MMA_USED = 128'hfffffffffffffff17fffffffffffffff;
+
+/* verilator lint_on UNUSEDPARAM */
