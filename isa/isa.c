@@ -4,6 +4,8 @@
  * the tables isa/isagen.c generates from isa/coda.isa (isa_gen.c). Values
  * are checked against each field's valid range (isa_fields[].min/max) both
  * ways, so a word that decodes is one that encodes, and the reverse.
+ * isa_encode looks only at the fields the op has; the others may hold
+ * anything (isa_decode sets them to 0).
  */
 #include "isa.h"
 
