@@ -1,0 +1,119 @@
+# coda: one Makefile for the simulator, its generated files, tests and benches.
+#
+#   make demo    install missing deps, build, compile + simulate an LLM layer on the LUT core
+#   make test    install missing deps, build, run every test tier; ends with "N passed, N failed"
+#   make         build build/coda
+#   make deps    install missing Debian packages (idempotent)
+#   make asan    build build/asan/coda with AddressSanitizer + UBSan
+#   make bench   simulation speed figures
+#   make lint    C (cppcheck) and RTL (verilator --lint-only -Wall) lint
+#   make gen     regenerate the files generated from isa/coda.isa and sim/core/params.def
+
+CC      ?= cc
+CXX     ?= c++
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -MMD -MP -I.
+LDLIBS  := -ljansson -lz -lm
+B       := build
+
+# Debian packages the build and tests need (binary -> package).
+DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config
+
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c) \
+            $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
+            $(wildcard compiler/*.c) $(wildcard reports/*.c)
+CLI_SRCS := $(wildcard sim/cli/*.c)
+GEN_FILES := isa/isa_gen.h isa/isa_gen.c rtl/include/coda_isa.vh isa/README.md
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
+ASAN_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
+ASAN_CLI_OBJS := $(CLI_SRCS:%.c=$(B)/asan/obj/%.o)
+TEST_SRCS := $(wildcard tests/*.cc)
+TEST_OBJS := $(TEST_SRCS:%.cc=$(B)/obj/%.o)
+
+.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-regress \
+        asan bench lint gen check-gen clean
+
+all: $(B)/coda
+
+# ---- dependencies --------------------------------------------------------
+deps: $(B)/.deps-ok
+$(B)/.deps-ok: Makefile
+	@mkdir -p $(B)
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "coda: installing missing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else echo "coda: run as root: apt-get install --no-install-recommends$$missing"; exit 1; fi; \
+	fi; touch $@
+
+# ---- generated files ------------------------------------------------------
+$(B)/isagen: isa/isagen.c | $(B)/.deps-ok
+	@mkdir -p $(B)
+	$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
+
+gen: $(B)/isagen $(B)/coda
+	$(B)/isagen isa/coda.isa .
+	$(B)/coda config --doc > docs/params.md
+
+$(GEN_FILES) &: isa/coda.isa isa/isagen.c
+	@$(MAKE) --no-print-directory $(B)/isagen
+	$(B)/isagen isa/coda.isa .
+
+# ---- library and program --------------------------------------------------
+$(B)/obj/%.o: %.c $(GEN_FILES) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/libcoda.a: $(LIB_OBJS)
+	ar rcs $@ $^
+
+$(B)/coda: $(CLI_OBJS) $(B)/libcoda.a
+	$(CC) -o $@ $(CLI_OBJS) $(B)/libcoda.a $(LDLIBS)
+
+# ---- sanitizer build ------------------------------------------------------
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+$(B)/asan/obj/%.o: %.c $(GEN_FILES) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -MMD -MP -I. -c -o $@ $<
+
+$(B)/asan/coda: $(ASAN_CLI_OBJS) $(ASAN_LIB_OBJS)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+asan: $(B)/asan/coda
+
+# ---- tests (GoogleTest through the C shim in tests/shim) -------------------
+$(B)/obj/tests/%.o: tests/%.cc $(GEN_FILES) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP -I. -c -o $@ $<
+
+$(B)/coda_tests: $(TEST_OBJS) $(B)/libcoda.a
+	$(CXX) -o $@ $(TEST_OBJS) $(B)/libcoda.a -lgtest -lpthread $(LDLIBS)
+
+TEST_ENV := CODA_BIN=$(CURDIR)/$(B)/coda CODA_ASAN_BIN=$(CURDIR)/$(B)/asan/coda CODA_ROOT=$(CURDIR)
+test: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+	@$(TEST_ENV) $(B)/coda_tests
+
+test-unit test-isa test-oracle test-golden test-errors test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+	@$(TEST_ENV) $(B)/coda_tests --gtest_filter='$(shell echo $* | sed 's/^./\U&/')*'
+
+# ---- the main job on built-in defaults -------------------------------------
+demo: deps $(B)/coda
+	$(B)/coda run --arch sim/configs/lut_tc.json workloads/llama2_7b_layer.json
+
+bench: deps $(B)/coda
+	@bash tests/bench.sh $(B)/coda
+
+lint: deps $(B)/coda
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. $(LIB_SRCS) $(CLI_SRCS)
+
+clean:
+	rm -rf $(B)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(ASAN_LIB_OBJS:.o=.d)

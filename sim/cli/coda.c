@@ -1,0 +1,430 @@
+/* coda.c: the command line. One program, subcommands; see `coda help`.
+ * Exit codes: 0 success, 1 the simulated design failed a check, 2 bad input
+ * or usage (one line on stderr naming the file and field). */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../compiler/compiler.h"
+#include "../../compiler/datagen.h"
+#include "../../isa/cbin.h"
+#include "../../isa/asm.h"
+#include "../../isa/isa.h"
+#include "../../reports/energy.h"
+#include "../../reports/report.h"
+#include "../core/config.h"
+#include "../dev/device.h"
+#include "../ref/refgemm.h"
+
+#define MAX_SETS 64
+
+typedef struct cli {
+  const char *cmd;
+  const char *arch;
+  arch_set_t sets[MAX_SETS];
+  int nsets;
+  const char *json_out, *trace_out, *out, *asm_out, *energy;
+  const char *pos[4];
+  int npos;
+  int check, functional, timing_only, no_fuse, doc, no_skip;
+  uint64_t seed;
+  int dist;
+  const char *gemm;
+  int wbits, atype, ewop;
+} cli_t;
+
+static const char *const USAGE_RUN =
+    "coda run --arch A.json (WORKLOAD.json | --gemm M,N,K [--wbits W] [--atype T] [--ewop OP])\n"
+    "         [--set sec.key=val]... [--json OUT] [--trace OUT.gz] [--check] [--functional]\n"
+    "         [--no-fuse] [--seed N] [--dist uniform|extreme|wzero|wones] [-o P.cbin] [-S P.s]\n"
+    "         [--energy TABLE.json] [--no-skip]\n"
+    "  Compiles the workload for the arch config, simulates it cycle by cycle and prints, per\n"
+    "  layer and in total, cycles (and where they went), time, MACs, utilization, bytes moved\n"
+    "  and energy. --check computes the operands and compares every output with the reference\n"
+    "  GEMM (exit 1 on any difference); --functional computes them without checking.\n"
+    "  --no-fuse keeps table precompute out of the element-wise op. --json writes coda.run.v1.\n"
+    "  --trace writes a gzip CSV: pc,layer,op,issue_cycle,start_cycle,end_cycle.\n"
+    "  --no-skip evaluates every cycle instead of jumping to the next event (same results;\n"
+    "  a speed baseline).\n";
+static const char *const USAGE_COMPILE =
+    "coda compile --arch A.json (WORKLOAD.json | --gemm M,N,K ...) -o P.cbin [-S P.s]\n"
+    "             [--set sec.key=val]... [--functional] [--no-fuse] [--seed N] [--dist D]\n"
+    "  Emits the program binary and, with -S, its assembly.\n";
+static const char *const USAGE_SIM =
+    "coda sim --arch A.json P.cbin [--set sec.key=val]... [--json OUT] [--trace OUT.gz] [--check]\n"
+    "         [--timing-only] [--energy TABLE.json]\n"
+    "  Simulates a compiled program (functional when it carries data).\n";
+static const char *const USAGE_ASM = "coda asm P.s -o P.cbin\n  Assembles a program.\n";
+static const char *const USAGE_DISASM = "coda disasm P.cbin [-o P.s]\n  Disassembles a program.\n";
+static const char *const USAGE_CONFIG =
+    "coda config [--arch A.json] [--set sec.key=val]... | coda config --doc\n"
+    "  Prints the resolved config as JSON, or the parameter table (docs/params.md).\n";
+
+static void usage_all(FILE *f) {
+  fprintf(f, "coda: cycle-level accelerator simulator and RTL co-design kit\n\n"
+             "commands:\n"
+             "  run      compile + simulate + report\n"
+             "  compile  workload -> program (.cbin, .s)\n"
+             "  sim      simulate a program\n"
+             "  asm      assembly -> program\n"
+             "  disasm   program -> assembly\n"
+             "  config   print a resolved config or the parameter docs\n"
+             "  help     this text, or `coda help CMD`\n");
+}
+
+static int help(const char *cmd) {
+  if (!cmd) { usage_all(stdout); return 0; }
+  const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
+      {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG}};
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
+  fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
+  return 2;
+}
+
+static int fail(const coda_err_t *e) {
+  fprintf(stderr, "coda: error: %s\n", e->msg);
+  return e->code == CODA_ECHECK ? 1 : 2;
+}
+
+static int usage_err(const char *fmt, const char *a) {
+  fprintf(stderr, "coda: ");
+  fprintf(stderr, fmt, a);
+  fprintf(stderr, " (see `coda help`)\n");
+  return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *v) {
+  if (!s || !*s || *s == '-') return -1;
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull(s, &end, 0);
+  if (errno || *end) return -1;
+  *v = x;
+  return 0;
+}
+
+static int lookup(const char *s, const char *const *names, int n) {
+  for (int i = 0; i < n; i++)
+    if (!strcmp(s, names[i])) return i;
+  return -1;
+}
+
+static const char *const ATYPES[] = {"int8", "int16", "fp8", "fp16"};
+static const char *const EWOPS[] = {"none", "rmsnorm", "layernorm", "silu", "gelu", "relu"};
+static const char *const DISTS[] = {"uniform", "extreme", "wzero", "wones"};
+
+/* Parses options shared by the commands; unknown options are usage errors. */
+static int parse(int argc, char **argv, cli_t *c) {
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED()                                                        \
+  do {                                                                \
+    if (!v) return usage_err("option %s needs a value", a);           \
+    i++;                                                              \
+  } while (0)
+    if (!strcmp(a, "--arch")) { NEED(); c->arch = v; }
+    else if (!strcmp(a, "--set")) {
+      NEED();
+      if (c->nsets >= MAX_SETS) return usage_err("too many --set options (at most 64)%s", "");
+      c->sets[c->nsets++].expr = v;
+    }
+    else if (!strcmp(a, "--json")) { NEED(); c->json_out = v; }
+    else if (!strcmp(a, "--trace")) { NEED(); c->trace_out = v; }
+    else if (!strcmp(a, "-o")) { NEED(); c->out = v; }
+    else if (!strcmp(a, "-S")) { NEED(); c->asm_out = v; }
+    else if (!strcmp(a, "--energy")) { NEED(); c->energy = v; }
+    else if (!strcmp(a, "--gemm")) { NEED(); c->gemm = v; }
+    else if (!strcmp(a, "--wbits")) {
+      NEED();
+      uint64_t w;
+      if (parse_u64(v, &w) || w < 1 || w > 4) return usage_err("--wbits %s: expected 1..4", v);
+      c->wbits = (int)w;
+    }
+    else if (!strcmp(a, "--atype")) {
+      NEED();
+      if ((c->atype = lookup(v, ATYPES, 4)) < 0) return usage_err("--atype %s: expected int8, int16, fp8 or fp16", v);
+    }
+    else if (!strcmp(a, "--ewop")) {
+      NEED();
+      if ((c->ewop = lookup(v, EWOPS, 6)) < 0)
+        return usage_err("--ewop %s: expected none, rmsnorm, layernorm, silu, gelu or relu", v);
+    }
+    else if (!strcmp(a, "--dist")) {
+      NEED();
+      if ((c->dist = lookup(v, DISTS, 4)) < 0) return usage_err("--dist %s: expected uniform, extreme, wzero or wones", v);
+    }
+    else if (!strcmp(a, "--seed")) {
+      NEED();
+      if (parse_u64(v, &c->seed)) return usage_err("--seed %s: expected a non-negative integer", v);
+    }
+    else if (!strcmp(a, "--check")) c->check = 1;
+    else if (!strcmp(a, "--functional")) c->functional = 1;
+    else if (!strcmp(a, "--timing-only")) c->timing_only = 1;
+    else if (!strcmp(a, "--no-fuse")) c->no_fuse = 1;
+    else if (!strcmp(a, "--doc")) c->doc = 1;
+    else if (!strcmp(a, "--no-skip")) c->no_skip = 1;
+    else if (a[0] == '-' && a[1]) return usage_err("unknown option %s", a);
+    else {
+      if (c->npos >= 4) return usage_err("unexpected argument %s", a);
+      c->pos[c->npos++] = a;
+    }
+#undef NEED
+  }
+  return 0;
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The default per-event energy table: $CODA_ROOT or next to the binary. */
+static void default_energy(char *buf, size_t len) {
+  const char *root = getenv("CODA_ROOT");
+  if (root && *root) { snprintf(buf, len, "%s/reports/energy/horowitz45.json", root); return; }
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = 0;
+    char *s = strrchr(exe, '/');
+    if (s) *s = 0;
+    s = strrchr(exe, '/');
+    if (s && (!strcmp(s, "/build") || !strcmp(s, "/asan"))) {
+      if (!strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
+      if (s) *s = 0;
+      snprintf(buf, len, "%s/reports/energy/horowitz45.json", exe);
+      return;
+    }
+  }
+  snprintf(buf, len, "reports/energy/horowitz45.json");
+}
+
+static int load_cfg(const cli_t *c, arch_cfg_t *cfg, coda_err_t *err) {
+  return arch_cfg_load(cfg, c->arch, c->sets, c->nsets, err);
+}
+
+static int parse_gemm(const cli_t *c, workload_t *w, coda_err_t *err) {
+  uint64_t d[3];
+  const char *s = c->gemm;
+  for (int i = 0; i < 3; i++) {
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9') goto bad;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || x == 0 || x > 1048576 || (i < 2 ? *end != ',' : *end != 0)) goto bad;
+    d[i] = x;
+    s = end + 1;
+  }
+  return workload_from_gemm(w, (uint32_t)d[0], (uint32_t)d[1], (uint32_t)d[2], c->wbits ? c->wbits : 2,
+                            c->atype, c->ewop, err);
+bad:
+  return coda_errf(err, CODA_EINVAL, "--gemm %s: expected M,N,K with each in 1..1048576", c->gemm);
+}
+
+static int compile_from_cli(const cli_t *c, const arch_cfg_t *cfg, cbin_t *prog, int functional,
+                            coda_err_t *err) {
+  workload_t w;
+  int rc;
+  if (c->gemm) {
+    if (c->npos) return coda_errf(err, CODA_EINVAL, "give either a workload file or --gemm, not both");
+    rc = parse_gemm(c, &w, err);
+  } else {
+    if (c->npos != 1) return coda_errf(err, CODA_EINVAL, "expected one workload file (or --gemm M,N,K)");
+    rc = workload_load(&w, c->pos[0], err);
+  }
+  if (rc) return rc;
+  compile_opts_t o;
+  compile_opts_default(&o);
+  o.fuse = !c->no_fuse;
+  o.functional = functional;
+  if (c->seed) o.seed = c->seed;
+  o.dist = c->dist;
+  rc = compile_program(cfg, &w, &o, prog, err);
+  workload_free(&w);
+  if (rc) return rc;
+  if (c->asm_out) {
+    FILE *f = fopen(c->asm_out, "w");
+    if (!f) return coda_errf(err, CODA_EIO, "%s: cannot write: %s", c->asm_out, strerror(errno));
+    rc = isa_disasm_program(prog, f, err);
+    if (fclose(f) && !rc) rc = coda_errf(err, CODA_EIO, "%s: write failed", c->asm_out);
+    if (rc) return rc;
+  }
+  if (c->out && (rc = cbin_write(prog, c->out, err))) return rc;
+  return CODA_OK;
+}
+
+/* Simulates prog, reports, checks. Returns the exit code. */
+static int simulate(const cli_t *c, const arch_cfg_t *cfg, const cbin_t *prog, const char *origin,
+                    int functional) {
+  coda_err_t err = {0};
+  energy_table_t et;
+  char epath[PATH_MAX + 64];
+  if (c->energy) snprintf(epath, sizeof epath, "%s", c->energy);
+  else default_energy(epath, sizeof epath);
+  if (energy_load(&et, epath, &err)) return fail(&err);
+  device_t d;
+  device_opts_t o = {functional, c->trace_out, 0, c->no_skip};
+  if (device_init(&d, cfg, prog, &o, origin, &err)) return fail(&err);
+  double t0 = now_s();
+  int rc = device_run(&d, &err);
+  double t1 = now_s();
+  if (rc) { device_free(&d); return fail(&err); }
+  ref_result_t *chk = NULL;
+  uint64_t bad = 0;
+  if (c->check) {
+    chk = calloc(prog->n_layer ? prog->n_layer : 1, sizeof *chk);
+    if (!chk) { device_free(&d); coda_errf(&err, CODA_ENOMEM, "out of memory"); return fail(&err); }
+    for (uint32_t i = 0; i < prog->n_layer; i++) {
+      if (ref_check_layer(&prog->layer[i], cfg, d.bufs.dram, d.bufs.dram_bytes, &chk[i], &err)) {
+        free(chk);
+        device_free(&d);
+        return fail(&err);
+      }
+      bad += chk[i].bad;
+    }
+  }
+  run_report_t r = {cfg, prog, d.layer_stats, &et, epath, d.functional, chk, t1 - t0,
+                    d.sim.visited, d.cycles};
+  report_text(&r, stdout);
+  int ex = 0;
+  if (c->json_out && report_json(&r, c->json_out, &err)) ex = fail(&err);
+  free(chk);
+  device_free(&d);
+  if (!ex && bad) {
+    fprintf(stderr, "coda: check failed: %" PRIu64 " outputs differ from the reference\n", bad);
+    ex = 1;
+  }
+  return ex;
+}
+
+static int cmd_run(const cli_t *c) {
+  coda_err_t err = {0};
+  arch_cfg_t cfg;
+  if (!c->arch) return usage_err("run: --arch A.json is required%s", "");
+  if (load_cfg(c, &cfg, &err)) return fail(&err);
+  int functional = c->check || c->functional;
+  cbin_t prog;
+  memset(&prog, 0, sizeof prog);
+  if (compile_from_cli(c, &cfg, &prog, functional, &err)) { cbin_free(&prog); return fail(&err); }
+  int ex = simulate(c, &cfg, &prog, c->gemm ? "--gemm" : c->pos[0], functional ? 1 : 0);
+  cbin_free(&prog);
+  return ex;
+}
+
+static int cmd_compile(const cli_t *c) {
+  coda_err_t err = {0};
+  arch_cfg_t cfg;
+  if (!c->arch) return usage_err("compile: --arch A.json is required%s", "");
+  if (!c->out && !c->asm_out) return usage_err("compile: -o P.cbin (or -S P.s) is required%s", "");
+  if (load_cfg(c, &cfg, &err)) return fail(&err);
+  cbin_t prog;
+  memset(&prog, 0, sizeof prog);
+  int rc = compile_from_cli(c, &cfg, &prog, c->functional, &err);
+  if (!rc)
+    printf("coda: compiled %u instructions, %u layers%s\n", prog.n_insn, prog.n_layer,
+           prog.flags & CBIN_F_DATA ? ", with operand data" : "");
+  cbin_free(&prog);
+  return rc ? fail(&err) : 0;
+}
+
+static int cmd_sim(const cli_t *c) {
+  coda_err_t err = {0};
+  arch_cfg_t cfg;
+  if (!c->arch) return usage_err("sim: --arch A.json is required%s", "");
+  if (c->npos != 1) return usage_err("sim: expected one program file%s", "");
+  if (load_cfg(c, &cfg, &err)) return fail(&err);
+  cbin_t prog;
+  if (cbin_read(&prog, c->pos[0], &err)) return fail(&err);
+  if (c->check && !(prog.flags & CBIN_F_DATA)) {
+    cbin_free(&prog);
+    coda_errf(&err, CODA_EINVAL, "%s: --check needs a program compiled with --functional", c->pos[0]);
+    return fail(&err);
+  }
+  int ex = simulate(c, &cfg, &prog, c->pos[0], c->timing_only ? 0 : -1);
+  cbin_free(&prog);
+  return ex;
+}
+
+static char *slurp(const char *path, coda_err_t *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { coda_errf(err, CODA_EINVAL, "%s: cannot read: %s", path, strerror(errno)); return NULL; }
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap);
+  while (b) {
+    size_t r = fread(b + n, 1, cap - n - 1, f);
+    n += r;
+    if (n < cap - 1) break;
+    if (cap > (1u << 30)) { free(b); b = NULL; coda_errf(err, CODA_EINVAL, "%s: larger than 1 GiB", path); break; }
+    char *nb = realloc(b, cap *= 2);
+    if (!nb) { free(b); b = NULL; }
+    else b = nb;
+  }
+  fclose(f);
+  if (b) b[n] = 0;
+  else if (!err->msg[0]) coda_errf(err, CODA_ENOMEM, "%s: out of memory", path);
+  return b;
+}
+
+static int cmd_asm(const cli_t *c) {
+  coda_err_t err = {0};
+  if (c->npos != 1 || !c->out) return usage_err("asm: expected `coda asm P.s -o P.cbin`%s", "");
+  char *text = slurp(c->pos[0], &err);
+  if (!text) return fail(&err);
+  cbin_t p;
+  int rc = isa_asm_program(text, c->pos[0], &p, &err);
+  free(text);
+  if (!rc) rc = cbin_write(&p, c->out, &err);
+  if (!rc) printf("coda: assembled %u instructions, %u layers\n", p.n_insn, p.n_layer);
+  cbin_free(&p);
+  return rc ? fail(&err) : 0;
+}
+
+static int cmd_disasm(const cli_t *c) {
+  coda_err_t err = {0};
+  if (c->npos != 1) return usage_err("disasm: expected `coda disasm P.cbin [-o P.s]`%s", "");
+  cbin_t p;
+  if (cbin_read(&p, c->pos[0], &err)) return fail(&err);
+  FILE *f = c->out ? fopen(c->out, "w") : stdout;
+  if (!f) { cbin_free(&p); coda_errf(&err, CODA_EIO, "%s: cannot write", c->out); return fail(&err); }
+  int rc = isa_disasm_program(&p, f, &err);
+  if (c->out) fclose(f);
+  cbin_free(&p);
+  return rc ? fail(&err) : 0;
+}
+
+static int cmd_config(const cli_t *c) {
+  coda_err_t err = {0};
+  if (c->doc) { arch_cfg_write_doc(stdout); return 0; }
+  arch_cfg_t cfg;
+  if (load_cfg(c, &cfg, &err)) return fail(&err);
+  arch_cfg_dump_json(&cfg, stdout);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) { usage_all(stderr); return 2; }
+  cli_t c;
+  memset(&c, 0, sizeof c);
+  c.cmd = argv[1];
+  if (!strcmp(c.cmd, "help") || !strcmp(c.cmd, "--help") || !strcmp(c.cmd, "-h"))
+    return help(argc > 2 ? argv[2] : NULL);
+  int (*fn)(const cli_t *) = NULL;
+  if (!strcmp(c.cmd, "run")) fn = cmd_run;
+  else if (!strcmp(c.cmd, "compile")) fn = cmd_compile;
+  else if (!strcmp(c.cmd, "sim")) fn = cmd_sim;
+  else if (!strcmp(c.cmd, "asm")) fn = cmd_asm;
+  else if (!strcmp(c.cmd, "disasm")) fn = cmd_disasm;
+  else if (!strcmp(c.cmd, "config")) fn = cmd_config;
+  else return usage_err("unknown command '%s'", c.cmd);
+  int rc = parse(argc, argv, &c);
+  if (rc) return rc;
+  return fn(&c);
+}

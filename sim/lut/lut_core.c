@@ -1,0 +1,265 @@
+/* lut_core.c: LMMA and TPRE timing, activity and function (see lut_core.h). */
+#include "lut_core.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../core/fp.h"
+
+static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+uint64_t lut_wtile_bytes(uint32_t n, uint32_t k, uint32_t wbits) {
+  return (uint64_t)n * wbits * (k / 8) + n; /* planes/rows, then n int8 zero points */
+}
+
+static uint32_t entry_bytes(uint32_t atype, uint32_t tq) {
+  if (dev_atype_is_fp(atype)) return tq ? 1 : 2;   /* INT8 or FP16 entries */
+  return atype == ISA_ATYPE_INT16 ? 4 : 2;         /* sums of K<=8 values need 19 / 11 bits */
+}
+
+uint32_t lut_table_block_bytes(const arch_cfg_t *cfg, uint32_t atype, uint32_t tq) {
+  uint32_t e = 1u << (cfg->core_k - 1);
+  return e * entry_bytes(atype, tq) + (tq && dev_atype_is_fp(atype) ? 4 : 0);
+}
+
+cyc_t lut_lmma_cycles(const arch_cfg_t *c, const isa_insn_t *in) {
+  uint64_t blocks = cdiv(in->m, c->core_m) * cdiv(in->n, c->core_n);
+  uint64_t groups = in->k / c->core_k;
+  return blocks * groups * in->wbits + c->core_pipeline_cycles + (in->fin ? blocks : 0);
+}
+
+void lut_lmma_count(const arch_cfg_t *c, const isa_insn_t *in, dev_stats_t *st) {
+  uint64_t g = in->k / c->core_k, mblk = cdiv(in->m, c->core_m), nblk = cdiv(in->n, c->core_n);
+  uint64_t ab = dev_acc_bytes(in->acct);
+  st->array_insns++;
+  st->lut_lookups += (uint64_t)in->m * in->n * g * in->wbits;
+  st->lut_rowsum_adds += (uint64_t)in->m * g;
+  st->lut_fin_ops += in->fin ? (uint64_t)in->m * in->n : 0;
+  /* each (m-block, n-block, group) broadcasts the rows' tables once */
+  st->tbuf_rd_bytes += nblk * in->m * g * lut_table_block_bytes(c, in->atype, in->tq);
+  /* each m-block streams every weight plane once, zero points at fin */
+  st->wbuf_rd_bytes += mblk * (uint64_t)in->n * in->wbits * (in->k / 8) + (in->fin ? in->n : 0);
+  uint64_t tile = ((uint64_t)in->m * in->n + in->m) * ab;
+  st->cbuf_rd_bytes += in->acc ? tile : 0;
+  st->cbuf_wr_bytes += tile;
+}
+
+/* ---- functional datapath ------------------------------------------------ */
+
+static int64_t ld_int(const uint8_t *p, uint32_t bytes) {
+  if (bytes == 8) { int64_t v; memcpy(&v, p, 8); return v; }
+  if (bytes == 4) { int32_t v; memcpy(&v, p, 4); return v; }
+  if (bytes == 2) { int16_t v; memcpy(&v, p, 2); return v; }
+  return (int8_t)p[0];
+}
+
+static void st_int(uint8_t *p, uint32_t bytes, int64_t v) {
+  if (bytes == 8) memcpy(p, &v, 8);
+  else { int32_t w = (int32_t)(uint32_t)(uint64_t)v; memcpy(p, &w, 4); } /* wraps like a 32-bit register */
+}
+
+static float ld_f32(const uint8_t *p) { float f; memcpy(&f, p, 4); return f; }
+static void st_f32(uint8_t *p, float f) { memcpy(p, &f, 4); }
+
+/* One FP accumulation step in the accumulator type. */
+static float acc_add(float a, float b, uint32_t acct) {
+  float s = a + b;
+  return acct == ISA_ACC_FP16 ? fp_round_f16(s) : s;
+}
+
+/* K-bit field g of a bit-plane row (little-endian bit order). */
+static uint32_t field_at(const uint8_t *row, uint32_t g, uint32_t kbits) {
+  uint32_t v = 0;
+  for (uint32_t j = 0; j < kbits; j++) {
+    uint32_t bit = g * kbits + j;
+    v |= (uint32_t)((row[bit >> 3] >> (bit & 7)) & 1) << j;
+  }
+  return v;
+}
+
+/* Activation element i of an ABUF row, widened exactly to double. */
+static double act_at(const uint8_t *p, uint32_t atype) {
+  switch (atype) {
+    case ISA_ATYPE_INT8: return (int8_t)p[0];
+    case ISA_ATYPE_INT16: { int16_t v; memcpy(&v, p, 2); return v; }
+    case ISA_ATYPE_FP8: return fp_e4m3_to_f32(p[0]);
+    default: { uint16_t h; memcpy(&h, p, 2); return fp_f16_to_f32(h); }
+  }
+}
+
+void lut_lmma_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
+  const uint32_t K = (uint32_t)c->core_k, G = in->k / K, E = 1u << (K - 1);
+  const uint32_t W = in->wbits, M = (uint32_t)c->core_m, N = (uint32_t)c->core_n;
+  const uint32_t ab = dev_acc_bytes(in->acct), blk = lut_table_block_bytes(c, in->atype, in->tq);
+  const uint32_t eb = entry_bytes(in->atype, in->tq), rowb = in->k / 8;
+  const int fp = dev_atype_is_fp(in->atype), tq = fp && in->tq;
+  const uint8_t *tb = b->buf[ISA_BUF_TBUF] + in->taddr;
+  const uint8_t *wb = b->buf[ISA_BUF_WBUF] + in->waddr;
+  const int8_t *zp = (const int8_t *)(wb + (uint64_t)in->n * W * rowb);
+  uint8_t *cb = b->buf[ISA_BUF_CBUF] + in->caddr;
+  uint8_t *rs = cb + (uint64_t)in->m * in->n * ab;
+
+  /* entry i of the table of (row, group), as an integer or a float */
+#define TBL(row, grp) (tb + ((uint64_t)(row) * G + (grp)) * blk)
+  for (uint32_t mb = 0; mb < in->m; mb += M) {
+    for (uint32_t nb = 0; nb < in->n; nb += N) {
+      for (uint32_t mi = mb; mi < mb + M && mi < in->m; mi++) {
+        /* the row sum is accumulated once per row, alongside the first n-block */
+        if (nb == 0) {
+          if (fp) {
+            float r = in->acc ? ld_f32(rs + (uint64_t)mi * ab) : 0.0f;
+            for (uint32_t g = 0; g < G; g++) {
+              const uint8_t *t = TBL(mi, g);
+              float e = tq ? (float)(int8_t)t[E - 1] * ld_f32(t + E) : (float)act_at(t + (E - 1) * 2, ISA_ATYPE_FP16);
+              r = acc_add(r, e, in->acct);
+            }
+            st_f32(rs + (uint64_t)mi * ab, r);
+          } else {
+            int64_t r = in->acc ? ld_int(rs + (uint64_t)mi * ab, ab) : 0;
+            for (uint32_t g = 0; g < G; g++) r += ld_int(TBL(mi, g) + (E - 1) * eb, eb);
+            st_int(rs + (uint64_t)mi * ab, ab, r);
+          }
+        }
+        for (uint32_t ni = nb; ni < nb + N && ni < in->n; ni++) {
+          uint8_t *cp = cb + ((uint64_t)mi * in->n + ni) * ab;
+          if (fp) {
+            float acc = in->acc ? ld_f32(cp) : 0.0f;
+            for (uint32_t g = 0; g < G; g++) {
+              const uint8_t *t = TBL(mi, g);
+              float scale = tq ? ld_f32(t + E) : 0.0f;
+              for (uint32_t p = 0; p < W; p++) {
+                uint32_t f = field_at(wb + ((uint64_t)ni * W + p) * rowb, g, K);
+                uint32_t idx = f & (E - 1), sign = (f >> (K - 1)) & 1;
+                float e = tq ? (float)(int8_t)t[idx] * scale : (float)act_at(t + idx * 2, ISA_ATYPE_FP16);
+                e = ldexpf(e, (int)p);
+                acc = acc_add(acc, sign ? e : -e, in->acct);
+              }
+            }
+            if (in->fin) {
+              float r = ld_f32(rs + (uint64_t)mi * ab);
+              float prod = (float)zp[ni] * r;
+              if (in->acct == ISA_ACC_FP16) prod = fp_round_f16(prod);
+              acc = acc_add(acc, -prod, in->acct) * 0.5f;
+            }
+            st_f32(cp, acc);
+          } else {
+            int64_t acc = in->acc ? ld_int(cp, ab) : 0;
+            for (uint32_t g = 0; g < G; g++) {
+              const uint8_t *t = TBL(mi, g);
+              for (uint32_t p = 0; p < W; p++) {
+                uint32_t f = field_at(wb + ((uint64_t)ni * W + p) * rowb, g, K);
+                uint32_t idx = f & (E - 1), sign = (f >> (K - 1)) & 1;
+                int64_t e = ld_int(t + idx * eb, eb) * ((int64_t)1 << p);
+                acc += sign ? e : -e;
+              }
+            }
+            if (in->fin) {
+              int64_t r = ld_int(rs + (uint64_t)mi * ab, ab);
+              if (ab == 4) acc = (int32_t)(uint32_t)(uint64_t)acc; /* the 32-bit register */
+              int64_t d = acc - (int64_t)zp[ni] * r;
+              if (ab == 4) d = (int32_t)(uint32_t)(uint64_t)d;
+              acc = d >> 1; /* exact: d = 2 * sum a (q - z) */
+            }
+            st_int(cp, ab, acc);
+          }
+        }
+      }
+    }
+  }
+#undef TBL
+}
+
+/* ---- table precompute / vector unit -------------------------------------- */
+
+uint32_t tpre_ew_passes(uint32_t ewop) {
+  switch (ewop) {
+    case ISA_EW_RMSNORM: return 2;   /* sum of squares, then scale */
+    case ISA_EW_LAYERNORM: return 3; /* mean, variance, then normalize */
+    case ISA_EW_NONE: return 0;
+    default: return 1;               /* silu, gelu, relu: one pass */
+  }
+}
+
+cyc_t tpre_cycles(const arch_cfg_t *c, const isa_insn_t *in) {
+  uint64_t elems = (uint64_t)in->m * in->k, v = c->tpre_ew_elems_per_cycle;
+  uint64_t passes = tpre_ew_passes(in->ewop);
+  uint64_t pass = cdiv(elems, v);
+  if (!in->mk) return 1 + passes * pass;
+  uint64_t tables = (uint64_t)in->m * (in->k / c->core_k);
+  uint64_t build = cdiv(tables, c->tpre_tables_per_cycle);
+  uint64_t last = pass > build ? pass : build; /* reading A and building tables overlap */
+  /* fused: the op's last pass streams straight into the table builder */
+  return 1 + (passes ? passes - 1 : 0) * pass + last;
+}
+
+void tpre_count(const arch_cfg_t *c, const isa_insn_t *in, dev_stats_t *st) {
+  uint64_t elems = (uint64_t)in->m * in->k, ab = dev_act_bytes(in->atype);
+  uint64_t passes = tpre_ew_passes(in->ewop);
+  st->tpre_insns++;
+  st->ew_elem_ops += passes * elems;
+  if (!in->mk) {
+    st->abuf_rd_bytes += passes * elems * ab;
+    st->abuf_wr_bytes += passes ? elems * ab : 0; /* normalized in place */
+    return;
+  }
+  uint64_t tables = (uint64_t)in->m * (in->k / c->core_k), e = 1ull << (c->core_k - 1);
+  st->abuf_rd_bytes += (passes ? passes : 1) * elems * ab;
+  st->tpre_tables += tables;
+  st->tpre_entry_adds += tables * e; /* each entry = a neighbour entry +- 2 a_j */
+  st->tpre_quant_ops += (in->tq && dev_atype_is_fp(in->atype)) ? tables * e : 0;
+  st->tbuf_wr_bytes += tables * lut_table_block_bytes(c, in->atype, in->tq);
+}
+
+void tpre_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
+  if (!in->mk) return; /* element-wise numerics are not modelled (docs/machine.md) */
+  const uint32_t K = (uint32_t)c->core_k, G = in->k / K, E = 1u << (K - 1);
+  const uint32_t asz = dev_act_bytes(in->atype), blk = lut_table_block_bytes(c, in->atype, in->tq);
+  const uint32_t eb = entry_bytes(in->atype, in->tq);
+  const int fp = dev_atype_is_fp(in->atype), tq = fp && in->tq;
+  const uint8_t *ab = b->buf[ISA_BUF_ABUF] + in->saddr;
+  uint8_t *tb = b->buf[ISA_BUF_TBUF] + in->taddr;
+  for (uint32_t mi = 0; mi < in->m; mi++) {
+    for (uint32_t g = 0; g < G; g++) {
+      const uint8_t *a = ab + ((uint64_t)mi * in->k + (uint64_t)g * K) * asz;
+      uint8_t *t = tb + ((uint64_t)mi * G + g) * blk;
+      if (!fp) {
+        for (uint32_t i = 0; i < E; i++) {
+          int64_t e = (int64_t)act_at(a + (K - 1) * asz, in->atype);
+          for (uint32_t j = 0; j + 1 < K; j++) {
+            int64_t v = (int64_t)act_at(a + j * asz, in->atype);
+            e += ((i >> j) & 1) ? v : -v;
+          }
+          if (eb == 2) { int16_t w = (int16_t)e; memcpy(t + i * 2, &w, 2); }
+          else { int32_t w = (int32_t)e; memcpy(t + i * 4, &w, 4); }
+        }
+        continue;
+      }
+      float ent[128];
+      float mx = 0.0f;
+      for (uint32_t i = 0; i < E; i++) {
+        float e = (float)act_at(a + (K - 1) * asz, in->atype);
+        for (uint32_t j = 0; j + 1 < K; j++) {
+          float v = (float)act_at(a + j * asz, in->atype);
+          e = e + (((i >> j) & 1) ? v : -v);
+        }
+        ent[i] = e;
+        if (fabsf(e) > mx) mx = fabsf(e);
+      }
+      if (tq) {
+        float scale = mx / 127.0f;
+        for (uint32_t i = 0; i < E; i++) {
+          float q = scale > 0.0f ? nearbyintf(ent[i] / scale) : 0.0f;
+          if (q > 127.0f) q = 127.0f;
+          if (q < -127.0f) q = -127.0f;
+          t[i] = (uint8_t)(int8_t)q;
+        }
+        memcpy(t + E, &scale, 4);
+      } else {
+        for (uint32_t i = 0; i < E; i++) {
+          uint16_t h = fp_f32_to_f16(ent[i]);
+          memcpy(t + i * 2, &h, 2);
+        }
+      }
+    }
+  }
+}
