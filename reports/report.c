@@ -88,16 +88,20 @@ void report_text(const run_report_t *r, FILE *f) {
           (tot.st.abuf_rd_bytes + tot.st.abuf_wr_bytes) / 1e6, (tot.st.wbuf_rd_bytes + tot.st.wbuf_wr_bytes) / 1e6,
           (tot.st.tbuf_rd_bytes + tot.st.tbuf_wr_bytes) / 1e6, (tot.st.cbuf_rd_bytes + tot.st.cbuf_wr_bytes) / 1e6);
   if (r->check) {
-    uint64_t n = 0, bad = 0;
+    uint64_t n = 0, bad = 0, unb = 0;
     for (uint32_t i = 0; i < p->n_layer; i++) {
       n += r->check[i].checked;
       bad += r->check[i].bad;
+      unb += r->check[i].unbounded;
       if (r->check[i].bad)
         fprintf(f, "check: layer %s: %llu of %llu outputs wrong; first: %s\n", p->layer[i].name,
                 (unsigned long long)r->check[i].bad, (unsigned long long)r->check[i].checked, r->check[i].first);
     }
     fprintf(f, "check: %llu outputs against the reference GEMM: %s\n", (unsigned long long)n,
             bad ? "MISMATCH" : "all match");
+    if (unb)
+      fprintf(f, "check: %llu FP outputs have no finite error bound (too many FP16 accumulations) and "
+                 "were not judged\n", (unsigned long long)unb);
   }
   fprintf(f, "note: element-wise op numerics are not modelled (time, traffic and energy are); "
              "layers marked x N count N times.\n");
@@ -190,6 +194,7 @@ int report_json(const run_report_t *r, const char *path, coda_err_t *err) {
       json_t *ck = json_object();
       json_object_set_new(ck, "outputs_checked", json_integer((json_int_t)r->check[i].checked));
       json_object_set_new(ck, "mismatches", json_integer((json_int_t)r->check[i].bad));
+      json_object_set_new(ck, "unbounded", json_integer((json_int_t)r->check[i].unbounded));
       json_object_set_new(ck, "max_abs_error", json_real(r->check[i].max_err));
       json_object_set_new(ck, "max_error_over_bound", json_real(r->check[i].max_err_tol));
       json_object_set_new(l, "check", ck);

@@ -15,6 +15,7 @@
 #include "../../isa/cbin.h"
 #include "../../isa/asm.h"
 #include "../../isa/isa.h"
+#include "../../reports/compare.h"
 #include "../../reports/energy.h"
 #include "../../reports/report.h"
 #include "../core/config.h"
@@ -61,6 +62,11 @@ static const char *const USAGE_SIM =
     "  Simulates a compiled program (functional when it carries data).\n";
 static const char *const USAGE_ASM = "coda asm P.s -o P.cbin\n  Assembles a program.\n";
 static const char *const USAGE_DISASM = "coda disasm P.cbin [-o P.s]\n  Disassembles a program.\n";
+static const char *const USAGE_REPORT =
+    "coda report A.json [B.json]\n"
+    "  A Markdown table of a run report (coda.run.v1, from `coda run --json`): per layer and in\n"
+    "  total, cycles, the share of compute / memory stall / precompute, energy. With B, B's\n"
+    "  cycles and energy against A's (e.g. A fused, B --no-fuse).\n";
 static const char *const USAGE_CONFIG =
     "coda config [--arch A.json] [--set sec.key=val]... | coda config --doc\n"
     "  Prints the resolved config as JSON, or the parameter table (docs/params.md).\n";
@@ -73,6 +79,7 @@ static void usage_all(FILE *f) {
              "  sim      simulate a program\n"
              "  asm      assembly -> program\n"
              "  disasm   program -> assembly\n"
+             "  report   Markdown table of one run report, or two compared\n"
              "  config   print a resolved config or the parameter docs\n"
              "  help     this text, or `coda help CMD`\n");
 }
@@ -80,7 +87,8 @@ static void usage_all(FILE *f) {
 static int help(const char *cmd) {
   if (!cmd) { usage_all(stdout); return 0; }
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
-      {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG}};
+      {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
+      {"report", USAGE_REPORT}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
@@ -400,6 +408,12 @@ static int cmd_disasm(const cli_t *c) {
   return rc ? fail(&err) : 0;
 }
 
+static int cmd_report(const cli_t *c) {
+  coda_err_t err = {0};
+  if (c->npos < 1 || c->npos > 2) return usage_err("report: expected `coda report A.json [B.json]`%s", "");
+  return report_compare(c->pos[0], c->npos == 2 ? c->pos[1] : NULL, stdout, &err) ? fail(&err) : 0;
+}
+
 static int cmd_config(const cli_t *c) {
   coda_err_t err = {0};
   if (c->doc) { arch_cfg_write_doc(stdout); return 0; }
@@ -423,6 +437,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "asm")) fn = cmd_asm;
   else if (!strcmp(c.cmd, "disasm")) fn = cmd_disasm;
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
+  else if (!strcmp(c.cmd, "report")) fn = cmd_report;
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

@@ -341,7 +341,9 @@ static int check_insn(const arch_cfg_t *c, const isa_insn_t *in, uint64_t dram_b
       if (is_lut != lut)
         return coda_errf(err, CODA_EINVAL, "%s: instruction %u (%s): needs core.type %s", origin, pc,
                          op, is_lut ? "lut" : "mac");
-      uint64_t gran = is_lut ? (K % 8 == 0 ? K : (8 % K == 0 ? 8 : 8 * K)) : 8;
+      uint64_t gran = 8; /* byte-aligned bit-plane rows: lcm(8, K) for the LUT core */
+      if (is_lut)
+        while (gran % K) gran += 8;
       if (!in->m || !in->n || !in->k || in->k % gran)
         return coda_errf(err, CODA_EINVAL, "%s: instruction %u (%s): k=%u must be a positive multiple "
                          "of %" PRIu64, origin, pc, op, in->k, gran);

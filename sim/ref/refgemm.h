@@ -20,6 +20,8 @@
 typedef struct ref_result {
   uint64_t checked;      /* outputs compared */
   uint64_t bad;          /* outputs outside the bound (INT: not equal) */
+  uint64_t unbounded;    /* FP outputs with no finite bound (e.g. FP16 accumulation of
+                            2048+ terms): reported, not judged */
   double max_err;        /* largest |got - reference| */
   double max_err_tol;    /* largest |got - reference| / bound (FP), 0 for INT */
   char first[256];       /* the first mismatch, or "" */
