@@ -258,7 +258,7 @@ static int parse_explicit(workload_t *w, json_t *layers, const char *file, coda_
     }
     wl_gemm_t g;
     memset(&g, 0, sizeof g);
-    uint32_t wb;
+    uint32_t wb = 0;
     int rc = check_keys(&c, lv, keys);
     if (!rc) rc = get_name(&c, lv, "name", g.name, sizeof g.name);
     if (!rc) rc = get_uint(&c, lv, "m", 1, WL_DIM_MAX, -1, &g.m);

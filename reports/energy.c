@@ -119,3 +119,9 @@ void energy_of(const energy_table_t *t, const arch_cfg_t *c, const cbin_layer_t 
   o->dram = (double)(s->dram_rd_bytes + s->dram_wr_bytes) / 8 * t->dram_64b_pj;
   o->total = o->array + o->precompute + o->vector + o->abuf + o->wbuf + o->tbuf + o->cbuf + o->dram;
 }
+
+void energy_pj_add(energy_pj_t *d, const energy_pj_t *s, double times) {
+#define ADD(f, doc) d->f += s->f * times;
+  ENERGY_COMPONENTS(ADD)
+#undef ADD
+}

@@ -25,15 +25,26 @@ typedef struct energy_table {
 #undef ENERGY_MEMBER
 } energy_table_t;
 
-/* Energy of one layer (or a sum), by component, in pJ. */
+/* Energy of one layer (or a sum), by component, in pJ: X(field, meaning). */
+#define ENERGY_COMPONENTS(X)                                                        \
+  X(array, "lookups / multiplies, accumulates, epilogue, dequantization")          \
+  X(precompute, "table building and quantization")                                 \
+  X(vector, "element-wise op")                                                     \
+  X(abuf, "activation buffer accesses")                                            \
+  X(wbuf, "weight buffer accesses")                                                \
+  X(tbuf, "table buffer accesses")                                                 \
+  X(cbuf, "accumulator buffer accesses")                                           \
+  X(dram, "DRAM accesses")                                                         \
+  X(total, "sum of the above")
+
 typedef struct energy_pj {
-  double array;      /* lookups / multiplies, accumulates, epilogue, dequantization */
-  double precompute; /* table building and quantization */
-  double vector;     /* element-wise op */
-  double abuf, wbuf, tbuf, cbuf; /* on-chip buffer accesses */
-  double dram;       /* DRAM accesses */
-  double total;
+#define ENERGY_PJ_MEMBER(f, doc) double f;
+  ENERGY_COMPONENTS(ENERGY_PJ_MEMBER)
+#undef ENERGY_PJ_MEMBER
 } energy_pj_t;
+
+/* dst = dst + src * times, component by component. */
+void energy_pj_add(energy_pj_t *dst, const energy_pj_t *src, double times);
 
 /* Loads and validates a table; every event must be present, positive and
  * carry a source. */

@@ -29,17 +29,15 @@ static void summarize(const run_report_t *r, uint32_t i, summary_t *s) {
   uint64_t rep = L->repeat ? L->repeat : 1;
   memset(s, 0, sizeof *s);
   dev_stats_add(&s->st, &r->layer_stats[i], rep);
-  energy_of(r->energy, r->cfg, L, &r->layer_stats[i], &s->e);
-  double *e = &s->e.array;
-  for (size_t k = 0; k < sizeof s->e / sizeof(double); k++) e[k] *= (double)rep;
+  energy_pj_t one;
+  energy_of(r->energy, r->cfg, L, &r->layer_stats[i], &one);
+  energy_pj_add(&s->e, &one, (double)rep);
   s->peak_mac_cycles = (double)s->st.cycles * peak_macs(r->cfg, L);
 }
 
 static void sum_into(summary_t *t, const summary_t *s) {
   dev_stats_add(&t->st, &s->st, 1);
-  double *a = &t->e.array;
-  const double *b = &s->e.array;
-  for (size_t k = 0; k < sizeof t->e / sizeof(double); k++) a[k] += b[k];
+  energy_pj_add(&t->e, &s->e, 1.0);
   t->peak_mac_cycles += s->peak_mac_cycles;
 }
 
