@@ -174,7 +174,7 @@ int report_json(const run_report_t *r, const char *path, coda_err_t *err) {
     summary_t s;
     summarize(r, i, &s);
     sum_into(&tot, &s);
-    json_t *l = jsum(r, &s);
+    json_t *l = json_object();
     json_object_set_new(l, "name", json_string(L->name));
     json_object_set_new(l, "m", json_integer(L->m));
     json_object_set_new(l, "n", json_integer(L->n));
@@ -185,6 +185,9 @@ int report_json(const run_report_t *r, const char *path, coda_err_t *err) {
     json_object_set_new(l, "ewop", json_string(name_of(EWOP, 6, L->ewop)));
     json_object_set_new(l, "precompute_fused", json_boolean(L->fused));
     json_object_set_new(l, "repeat", json_integer(L->repeat ? L->repeat : 1));
+    json_t *sum = jsum(r, &s);
+    json_object_update(l, sum);
+    json_decref(sum);
     json_t *cn = json_object();
     dev_stats_foreach(&r->layer_stats[i], add_counter, cn);
     json_object_set_new(l, "counters_per_instance", cn);
