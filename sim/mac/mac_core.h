@@ -8,8 +8,10 @@
  * MAC" baseline of LUT TC §2.2/§5). Same M x N x K element budget as the
  * LUT core it is compared with.
  * Leaves out: the per-column scale (applied by the next element-wise op).
- * RTL twin: rtl/mac_tc (the co-design issue); loops run in cycle order
- * (m-block, n-block, k-block).
+ * INT activations: the results come from the cycle-level array model
+ * mac_array.c (the C twin of rtl/mac_tc, co-simulated as block "mac_tc"),
+ * driven beat by beat in the array's cycle order (m-block, n-block,
+ * k-block); FP activations: a functional loop in the same order.
  * Constants: timing rules from docs/machine.md; parameters from the arch
  * config (sim/core/params.def).
  */
