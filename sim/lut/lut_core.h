@@ -11,9 +11,11 @@
  * the INT path bit-exact (docs/machine.md).
  * Leaves out: the table-register bank conflicts of a physical layout; the
  * element-wise op's numerics (its time, traffic and energy are modelled).
- * RTL twin: rtl/lut_tc (the co-design issue). The functional loops run in
- * the array's cycle order (m-block, n-block, group, bit-plane), so each loop
- * iteration is one array cycle and can be compared in lockstep.
+ * RTL twin: rtl/lut_tc. The INT datapath runs through the cycle-level twins
+ * that are co-simulated against it: lut_array.c (the array, stepped in its
+ * cycle order m-block, n-block, group, bit-plane) and lut_precompute.c (the
+ * table builder), so functional results come out of the co-simulated model.
+ * The FP datapath is computed here, in the same loop order.
  * Constants: timing rules from docs/machine.md; parameters from the arch
  * config (sim/core/params.def), defaults cited there.
  */
@@ -32,6 +34,8 @@ void lut_lmma_count(const arch_cfg_t *cfg, const isa_insn_t *in, dev_stats_t *st
 /* Computes the LMMA on the buffers (functional runs). */
 void lut_lmma_exec(const arch_cfg_t *cfg, const isa_insn_t *in, dev_bufs_t *b);
 
+/* Bytes of one table entry for atype/tq (docs/machine.md "Tables"). */
+uint32_t lut_entry_bytes(uint32_t atype, uint32_t tq);
 /* Bytes of one table block (entries + optional scale) for atype/tq. */
 uint32_t lut_table_block_bytes(const arch_cfg_t *cfg, uint32_t atype, uint32_t tq);
 /* Bytes of the weight tile + zero points an LMMA/MMA reads at waddr. */
