@@ -35,7 +35,7 @@ TEST_SRCS := $(wildcard tests/*.cc)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(B)/obj/%.o)
 
 .PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-regress \
-        asan bench lint gen check-gen clean
+        asan bench fusion lint gen check-gen clean
 
 all: $(B)/coda
 
@@ -109,6 +109,17 @@ demo: deps $(B)/coda
 
 bench: deps $(B)/coda
 	@bash tests/bench.sh $(B)/coda
+
+# Fused vs unfused table precompute on LLaMA-2 70B and OPT-175B, prefill and decode
+# (several minutes: prefill layers are 10^11-cycle GEMMs).
+FUSION_WL := llama2_70b_decode llama2_70b_prefill opt175b_decode opt175b_prefill
+fusion: deps $(B)/coda
+	@mkdir -p $(B)/fusion
+	@for w in $(FUSION_WL); do \
+	  $(B)/coda run --arch sim/configs/lut_tc.json workloads/$$w.json --json $(B)/fusion/$$w.fused.json >/dev/null && \
+	  $(B)/coda run --arch sim/configs/lut_tc.json workloads/$$w.json --no-fuse --json $(B)/fusion/$$w.unfused.json >/dev/null && \
+	  $(B)/coda report $(B)/fusion/$$w.fused.json $(B)/fusion/$$w.unfused.json && echo || exit 1; \
+	done
 
 lint: deps $(B)/coda
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. $(LIB_SRCS) $(CLI_SRCS)
