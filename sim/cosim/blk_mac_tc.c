@@ -14,18 +14,21 @@
  * op_w[n][k] (5 bits), dot products of stages 2..P ([m][n] each).
  * The layouts are drawn in mac_tc_cosim_top.v and mac_tc_array.v.
  *
- * Stimulus, all from the seed: phases of 64..319 cycles. The first seven
+ * Stimulus, all from the seed: phases of 64..319 cycles. The first eight
  * are directed, in this order: all-zero weights, all-max weights
  * (q = 2^W - 1, z = 0), all-min weights (q = 0, z = 2^W - 1), extreme
  * activations (-128/127) against extreme weights, back-to-back one-beat
- * output blocks, operand stalls (valid = 0 half the time), and
- * unconstrained control (valid/first/last independent). Then random phases
- * (weights of a random width W1..W4, random activations, blocks of 1..8
- * beats, 1 in 8 cycles stalled) with every directed kind mixed in. From
- * cycle 300000, one long phase accumulates extreme products into a single
- * block long enough to wrap the 32-bit accumulators (for K >= 2). Data
- * inputs carry random values on stalled cycles, so the registers' load
- * enables are checked too. A transaction is one finished output block.
+ * output blocks, operand stalls (valid = 0 half the time), resets in the
+ * middle of blocks (1 cycle in 24), and unconstrained control
+ * (valid/first/last independent). Then random phases (weights of a random
+ * width W1..W4, random activations, blocks of 1..8 beats, 1 in 8 cycles
+ * stalled, 1 in 8192 reset) with every directed kind mixed in. From cycle
+ * 300000, one long phase accumulates extreme products into a single block
+ * long enough to wrap the 32-bit accumulators (for K >= 2). Data inputs
+ * carry random values on stalled cycles, so the registers' load enables
+ * are checked too. A transaction is one finished output block.
+ * Test hook (--inject-bug zero-point): the twin's dequantizer drops the
+ * zero point (w = q instead of q - z).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +41,10 @@
 #define MAC_TC_ACC_BITS 32 /* mac_tc_cosim_top's AccBits default (int32) */
 #define MAC_TC_WRAP_AT 300000u /* cycle of the accumulator-wrap phase */
 
+enum { BUG_NONE, BUG_ZERO_POINT }; /* test hooks */
+
 enum {
-  PH_ZERO_W, PH_MAX_W, PH_MIN_W, PH_EXTREME, PH_B2B, PH_STALL, PH_CHAOS, /* directed */
+  PH_ZERO_W, PH_MAX_W, PH_MIN_W, PH_EXTREME, PH_B2B, PH_STALL, PH_RESET, PH_CHAOS, /* directed */
   PH_RANDOM, PH_WRAP,
   PH_DIRECTED = PH_RANDOM
 };
@@ -57,6 +62,8 @@ typedef struct blk_mac_tc {
   uint32_t wbits;         /* the phase's weight width W */
   uint32_t blk_len, blk_pos; /* the current output block: beats, beats sent */
   int wrapped;            /* the wrap phase has run */
+  int rst;                /* this cycle holds rst_ni low */
+  int bug;                /* test hook: 0 none, else a BUG_* */
   /* one cycle's inputs, unpacked */
   int16_t *act;
   uint8_t *q, *z;
@@ -67,17 +74,6 @@ static uint64_t rnd(uint64_t *s) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
-}
-
-static void put_bits(uint64_t *v, uint32_t lsb, uint32_t width, uint64_t x) {
-  for (uint32_t i = 0; i < width; i++)
-    if ((x >> i) & 1) v[(lsb + i) / 64] |= 1ull << ((lsb + i) % 64);
-}
-
-static uint64_t get_bits(const uint64_t *v, uint32_t lsb, uint32_t width) {
-  uint64_t x = 0;
-  for (uint32_t i = 0; i < width; i++) x |= ((v[(lsb + i) / 64] >> ((lsb + i) % 64)) & 1) << i;
-  return x;
 }
 
 static mac_array_cfg_t twin_cfg(const arch_cfg_t *cfg) {
@@ -205,6 +201,7 @@ static void mac_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   const mac_array_cfg_t *c = &b->arr.cfg;
   if (cycle >= b->phase_end || b->phases == 0) next_phase(b, cycle);
   uint64_t r = rnd(&b->rng);
+  b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   int valid, first, last;
   switch (b->kind) {
     case PH_CHAOS:
@@ -228,63 +225,69 @@ static void mac_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
     }
   }
   memset(in, 0, (b->in_bits + 63) / 64 * sizeof *in);
-  put_bits(in, 0, 1, (uint64_t)valid);
-  put_bits(in, 1, 1, (uint64_t)first);
-  put_bits(in, 2, 1, (uint64_t)last);
+  cosim_put(in, 0, 1, (uint64_t)valid);
+  cosim_put(in, 1, 1, (uint64_t)first);
+  cosim_put(in, 2, 1, (uint64_t)last);
   uint32_t at = 3;
   for (uint32_t i = 0; i < c->m * c->k; i++, at += c->act_bits)
-    put_bits(in, at, c->act_bits, (uint64_t)(uint16_t)gen_act(b));
+    cosim_put(in, at, c->act_bits, (uint64_t)(uint16_t)gen_act(b));
   for (uint32_t i = 0; i < c->n * c->k; i++, at += MAC_ARRAY_W_BITS)
-    put_bits(in, at, MAC_ARRAY_W_BITS, gen_q(b, 0));
+    cosim_put(in, at, MAC_ARRAY_W_BITS, gen_q(b, 0));
   for (uint32_t i = 0; i < c->n; i++, at += MAC_ARRAY_W_BITS)
-    put_bits(in, at, MAC_ARRAY_W_BITS, gen_q(b, 1));
+    cosim_put(in, at, MAC_ARRAY_W_BITS, gen_q(b, 1));
 }
 
 static void mac_tc_step(void *p, const uint64_t *in, uint64_t *out) {
   blk_mac_tc_t *b = p;
   const mac_array_cfg_t *c = &b->arr.cfg;
-  mac_array_in_t bi = {(uint8_t)get_bits(in, 0, 1), (uint8_t)get_bits(in, 1, 1),
-                       (uint8_t)get_bits(in, 2, 1), b->act, b->q, b->z};
+  mac_array_in_t bi = {(uint8_t)cosim_get(in, 0, 1), (uint8_t)cosim_get(in, 1, 1),
+                       (uint8_t)cosim_get(in, 2, 1), b->act, b->q, b->z};
   uint32_t at = 3;
   for (uint32_t i = 0; i < c->m * c->k; i++, at += c->act_bits)
-    b->act[i] = (int16_t)(uint16_t)get_bits(in, at, c->act_bits);
+    b->act[i] = (int16_t)(uint16_t)cosim_get(in, at, c->act_bits);
   for (uint32_t i = 0; i < c->n * c->k; i++, at += MAC_ARRAY_W_BITS)
-    b->q[i] = (uint8_t)get_bits(in, at, MAC_ARRAY_W_BITS);
+    b->q[i] = (uint8_t)cosim_get(in, at, MAC_ARRAY_W_BITS);
   for (uint32_t i = 0; i < c->n; i++, at += MAC_ARRAY_W_BITS)
-    b->z[i] = (uint8_t)get_bits(in, at, MAC_ARRAY_W_BITS);
-  mac_array_eval(&b->arr, &bi);
-  mac_array_commit(&b->arr);
+    b->z[i] = (uint8_t)cosim_get(in, at, MAC_ARRAY_W_BITS);
+  if (b->bug == BUG_ZERO_POINT) memset(b->z, 0, c->n);
+  if (b->rst) mac_array_reset(&b->arr);
+  else {
+    mac_array_eval(&b->arr, &bi);
+    mac_array_commit(&b->arr);
+  }
 
   const mac_array_regs_t *r = mac_array_regs(&b->arr);
   const uint32_t mn = c->m * c->n;
   memset(out, 0, (b->out_bits + 63) / 64 * sizeof *out);
   at = 0;
-  for (uint32_t i = 0; i < mn; i++, at += c->acc_bits) put_bits(out, at, c->acc_bits, (uint64_t)r->acc[i]);
-  put_bits(out, at++, 1, r->done);
-  for (uint32_t s = 0; s < c->pipe; s++, at += 3) put_bits(out, at, 3, r->ctrl[s]);
+  for (uint32_t i = 0; i < mn; i++, at += c->acc_bits) cosim_put(out, at, c->acc_bits, (uint64_t)r->acc[i]);
+  cosim_put(out, at++, 1, r->done);
+  for (uint32_t s = 0; s < c->pipe; s++, at += 3) cosim_put(out, at, 3, r->ctrl[s]);
   for (uint32_t i = 0; i < c->m * c->k; i++, at += c->act_bits)
-    put_bits(out, at, c->act_bits, (uint64_t)(int64_t)r->op_a[i]);
+    cosim_put(out, at, c->act_bits, (uint64_t)(int64_t)r->op_a[i]);
   for (uint32_t i = 0; i < c->n * c->k; i++, at += MAC_ARRAY_DQ_BITS)
-    put_bits(out, at, MAC_ARRAY_DQ_BITS, (uint64_t)(int64_t)r->op_w[i]);
+    cosim_put(out, at, MAC_ARRAY_DQ_BITS, (uint64_t)(int64_t)r->op_w[i]);
   for (uint32_t i = 0; i < (c->pipe - 1) * mn; i++, at += b->sum_bits)
-    put_bits(out, at, b->sum_bits, (uint64_t)(int64_t)r->sum[i]);
+    cosim_put(out, at, b->sum_bits, (uint64_t)(int64_t)r->sum[i]);
 }
+
+/* Names the next field of `width` bits (at `at`, counting in n, up to max). */
+#define FIELD(w, ...)                                      \
+  do {                                                     \
+    if (n < max) {                                         \
+      snprintf(f[n].name, sizeof f[n].name, __VA_ARGS__);  \
+      f[n].lsb = at;                                       \
+      f[n].width = (w);                                    \
+    }                                                      \
+    n++;                                                   \
+    at += (w);                                             \
+  } while (0)
 
 static int mac_tc_out_fields(const void *p, cosim_field_t *f, int max) {
   const blk_mac_tc_t *b = p;
   const mac_array_cfg_t *c = &b->arr.cfg;
   int n = 0;
   uint32_t at = 0;
-#define FIELD(w, ...)                                                  \
-  do {                                                                 \
-    if (n < max) {                                                     \
-      snprintf(f[n].name, sizeof f[n].name, __VA_ARGS__);              \
-      f[n].lsb = at;                                                   \
-      f[n].width = (w);                                                \
-    }                                                                  \
-    n++;                                                               \
-    at += (w);                                                         \
-  } while (0)
   for (uint32_t i = 0; i < c->m; i++)
     for (uint32_t j = 0; j < c->n; j++) FIELD(c->acc_bits, "acc[%u][%u]", i, j);
   FIELD(1, "done");
@@ -298,8 +301,31 @@ static int mac_tc_out_fields(const void *p, cosim_field_t *f, int max) {
   for (uint32_t s = 2; s <= c->pipe; s++)
     for (uint32_t i = 0; i < c->m; i++)
       for (uint32_t j = 0; j < c->n; j++) FIELD(b->sum_bits, "s%u.sum[%u][%u]", s, i, j);
-#undef FIELD
   return n < max ? n : max;
+}
+
+static int mac_tc_in_fields(const void *p, cosim_field_t *f, int max) {
+  const blk_mac_tc_t *b = p;
+  const mac_array_cfg_t *c = &b->arr.cfg;
+  int n = 0;
+  uint32_t at = 0;
+  FIELD(1, "valid");
+  FIELD(1, "first");
+  FIELD(1, "last");
+  for (uint32_t i = 0; i < c->m; i++) FIELD(c->k * c->act_bits, "act[%u]", i);
+  for (uint32_t j = 0; j < c->n; j++) FIELD(c->k * MAC_ARRAY_W_BITS, "q[%u]", j);
+  FIELD(c->n * MAC_ARRAY_W_BITS, "z");
+  return n < max ? n : max;
+}
+#undef FIELD
+
+static int mac_tc_in_reset(const void *p) { return ((const blk_mac_tc_t *)p)->rst; }
+
+static int mac_tc_inject(void *p, const char *bug) {
+  blk_mac_tc_t *b = p;
+  if (strcmp(bug, "zero-point")) return -1;
+  b->bug = BUG_ZERO_POINT;
+  return 0;
 }
 
 static uint64_t mac_tc_transactions(const void *p) {
@@ -319,17 +345,20 @@ static const char *const mac_tc_test_sets[] = {
     NULL};
 
 const cosim_block_t cosim_block_mac_tc = {
-    "mac_tc",
-    "MAC tensor-core baseline array: dequantize (q - z), M x N x K INT8 MACs, INT32 accumulators",
-    "mac_tc_cosim_top",
-    mac_tc_rtl_files,
-    mac_tc_params,
-    mac_tc_test_sets,
-    mac_tc_shape,
-    mac_tc_create,
-    mac_tc_destroy,
-    mac_tc_stimulus,
-    mac_tc_step,
-    mac_tc_out_fields,
-    mac_tc_transactions,
+    .name = "mac_tc",
+    .doc = "MAC tensor-core baseline array: dequantize (q - z), M x N x K INT8 MACs, INT32 accumulators",
+    .rtl_top = "mac_tc_cosim_top",
+    .rtl_files = mac_tc_rtl_files,
+    .params = mac_tc_params,
+    .test_sets = mac_tc_test_sets,
+    .shape = mac_tc_shape,
+    .create = mac_tc_create,
+    .destroy = mac_tc_destroy,
+    .stimulus = mac_tc_stimulus,
+    .step = mac_tc_step,
+    .out_fields = mac_tc_out_fields,
+    .transactions = mac_tc_transactions,
+    .in_reset = mac_tc_in_reset,
+    .in_fields = mac_tc_in_fields,
+    .inject = mac_tc_inject,
 };
