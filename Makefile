@@ -19,9 +19,9 @@ LDLIBS  := -ljansson -lz -lm
 B       := build
 
 # Debian packages the build and tests need (binary -> package).
-DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config
+DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c sim/cosim/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)
@@ -34,7 +34,7 @@ ASAN_CLI_OBJS := $(CLI_SRCS:%.c=$(B)/asan/obj/%.o)
 TEST_SRCS := $(wildcard tests/*.cc)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(B)/obj/%.o)
 
-.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-regress \
+.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-cosim test-regress \
         asan bench fusion lint gen check-gen clean
 
 all: $(B)/coda
@@ -100,7 +100,7 @@ TEST_ENV := CODA_BIN=$(CURDIR)/$(B)/coda CODA_ASAN_BIN=$(CURDIR)/$(B)/asan/coda 
 test: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests
 
-test-unit test-isa test-oracle test-golden test-errors test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+test-unit test-isa test-oracle test-golden test-errors test-cosim test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests --gtest_filter='$(shell echo $* | sed 's/^./\U&/')*'
 
 # ---- the main job on built-in defaults -------------------------------------

@@ -19,6 +19,7 @@
 #include "../../reports/energy.h"
 #include "../../reports/report.h"
 #include "../core/config.h"
+#include "../cosim/cosim.h"
 #include "../dev/device.h"
 #include "../ref/refgemm.h"
 
@@ -438,6 +439,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "disasm")) fn = cmd_disasm;
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
+  else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

@@ -19,6 +19,7 @@
 #define CODA_COSIM_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../core/config.h"
 #include "../core/status.h"
@@ -54,10 +55,64 @@ typedef struct cosim_block {
   int (*out_fields)(const void *twin, cosim_field_t *f, int max);
   /* Transactions completed so far (e.g. finished output blocks). */
   uint64_t (*transactions)(const void *twin);
+
+  /* Optional members (NULL: not provided). */
+  /* 1 if the last stimulus() asked for reset this cycle: the harness drives
+   * rst_ni low through the cycle's clock edge and the twin's step() resets
+   * itself (both sides know it from the same stimulus). */
+  int (*in_reset)(const void *twin);
+  /* Names the fields of in_i, for the inputs a divergence report lists. */
+  int (*in_fields)(const void *twin, cosim_field_t *f, int max);
+  /* Test hook: makes the twin deliberately wrong (e.g. "sign"), so that a
+   * test can show co-simulation catches it; 0 if the block knows `bug`. */
+  int (*inject)(void *twin, const char *bug);
 } cosim_block_t;
 
 /* The registry: every block with an RTL twin. */
 const cosim_block_t *cosim_find(const char *name);
 const cosim_block_t *cosim_block_at(int i); /* NULL past the end */
+
+/* Bit-vector helpers for packing buses (width <= 64). */
+void cosim_put(uint64_t *v, uint32_t lsb, uint32_t width, uint64_t x);
+uint64_t cosim_get(const uint64_t *v, uint32_t lsb, uint32_t width);
+
+/* ---- the framework (sim/cosim/cosim.c, cosim_cli.c) ---------------------- */
+
+/* The verilated top as the framework drives it; implemented by the generic
+ * harness (sim/cosim/harness.cc) around the Verilator model. */
+typedef struct cosim_rtl {
+  /* A fresh model in its power-on state; vcd != NULL traces into that file.
+   * NULL on failure, with err set. */
+  void *(*open)(const char *vcd, coda_err_t *err);
+  /* One clock cycle: in_i = in and rst_ni = !rst through the cycle, one
+   * rising edge of clk_i, then out_o -> out. trace: dump it to the VCD. */
+  void (*cycle)(void *rtl, int rst, const uint64_t *in, uint64_t *out, int trace);
+  void (*close)(void *rtl);
+  uint32_t in_bytes, out_bytes; /* storage Verilator gave in_i and out_o */
+} cosim_rtl_t;
+
+/* What `coda cosim` asked for. */
+typedef struct cosim_opts {
+  uint64_t seed;          /* stimulus seed */
+  uint64_t cycles;        /* cycles to run after the initial reset */
+  const char *vcd;        /* trace the whole run here (NULL: only a window on divergence) */
+  const char *inject;     /* block's test hook, NULL for none */
+} cosim_opts_t;
+
+/* Runs block b in lockstep against the RTL: an initial reset cycle, then
+ * `cycles` cycles of stimulus, comparing out_o with the twin after every
+ * clock. Prints the result to out. Returns CODA_OK (0 mismatches),
+ * CODA_ECHECK (a divergence, reported on out, with a VCD window around
+ * it replayed from reset) or CODA_EINVAL/CODA_EIO/CODA_ENOMEM. */
+int cosim_run(const cosim_block_t *b, const arch_cfg_t *cfg, const cosim_rtl_t *rtl,
+              const cosim_opts_t *o, FILE *out, coda_err_t *err);
+
+/* The harness's main: the same arguments as `coda cosim BLOCK ...`;
+ * returns the exit code (0, 1 on a divergence, 2 on bad input). */
+int cosim_harness_main(int argc, char **argv, const cosim_rtl_t *rtl);
+
+/* `coda cosim ...` (argv[1] is "cosim"): verilates the block's top (cached
+ * in build/cosim/<block>-<hash>/), runs the harness, returns the exit code. */
+int cosim_main(int argc, char **argv);
 
 #endif
