@@ -8,6 +8,7 @@
 #   make bench   simulation speed figures
 #   make lint    C (cppcheck) and RTL (verilator --lint-only -Wall) lint
 #   make gen     regenerate the files generated from isa/coda.isa and sim/core/params.def
+#   make tech    extract the OSU 0.18 um standard-cell liberty (GPL: never committed) into build/tech
 
 CC      ?= cc
 CXX     ?= c++
@@ -19,9 +20,9 @@ LDLIBS  := -ljansson -lz -lm
 B       := build
 
 # Debian packages the build and tests need (binary -> package).
-DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator
+DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c sim/cosim/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)
@@ -34,8 +35,8 @@ ASAN_CLI_OBJS := $(CLI_SRCS:%.c=$(B)/asan/obj/%.o)
 TEST_SRCS := $(wildcard tests/*.cc)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(B)/obj/%.o)
 
-.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-cosim test-regress \
-        asan bench fusion lint gen check-gen clean
+.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-regress \
+        tech asan bench fusion lint gen check-gen clean
 
 all: $(B)/coda
 
@@ -52,6 +53,25 @@ $(B)/.deps-ok: Makefile
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	  else echo "coda: run as root: apt-get install --no-install-recommends$$missing"; exit 1; fi; \
 	fi; touch $@
+
+# ---- standard-cell library: the OSU 0.18 um cells of Debian's qflow-tech-osu018
+# (GPL, so extracted at setup time into build/, never committed). `coda area` reads
+# the liberty; the .v cell models and .lef come along for later flows.
+TECH_DIR := $(B)/tech/osu018
+TECH_LIB := $(TECH_DIR)/osu018_stdcells.lib
+OSU018   := usr/share/qflow/tech/osu018
+tech: $(TECH_LIB)
+$(TECH_LIB):
+	@mkdir -p $(TECH_DIR)
+	@if [ -f /$(OSU018)/osu018_stdcells.lib ]; then src=/$(OSU018); else \
+	  rm -rf $(B)/tech/deb && mkdir -p $(B)/tech/deb && \
+	  { (cd $(B)/tech/deb && apt-get download qflow-tech-osu018) >/dev/null 2>&1 || \
+	    { [ "$$(id -u)" = 0 ] && apt-get update -qq && (cd $(B)/tech/deb && apt-get download qflow-tech-osu018) >/dev/null 2>&1; } || \
+	    { echo "coda: cannot download qflow-tech-osu018: run apt-get update as root, then make tech"; exit 1; }; } && \
+	  dpkg-deb -x $(B)/tech/deb/qflow-tech-osu018_*.deb $(B)/tech/deb/x && src=$(B)/tech/deb/x/$(OSU018); fi; \
+	cp $$src/osu018_stdcells.v $$src/osu018_stdcells.lef $(TECH_DIR)/ && \
+	cp $$src/osu018_stdcells.lib $(TECH_LIB).part && mv $(TECH_LIB).part $(TECH_LIB) && rm -rf $(B)/tech/deb && \
+	echo "coda: OSU 0.18 um cells (GPL, from qflow-tech-osu018) extracted into $(TECH_DIR)"
 
 # ---- generated files ------------------------------------------------------
 $(B)/isagen: isa/isagen.c | $(B)/.deps-ok
@@ -97,11 +117,12 @@ $(B)/coda_tests: $(TEST_OBJS) $(B)/libcoda.a
 	$(CXX) -o $@ $(TEST_OBJS) $(B)/libcoda.a -lgtest -lpthread $(LDLIBS)
 
 TEST_ENV := CODA_BIN=$(CURDIR)/$(B)/coda CODA_ASAN_BIN=$(CURDIR)/$(B)/asan/coda CODA_ROOT=$(CURDIR)
-test: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+test: deps tech $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests
 
-test-unit test-isa test-oracle test-golden test-errors test-cosim test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests --gtest_filter='$(shell echo $* | sed 's/^./\U&/')*'
+test-area: tech
 
 # ---- the main job on built-in defaults -------------------------------------
 demo: deps $(B)/coda

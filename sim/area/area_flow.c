@@ -89,7 +89,7 @@ static int is_dir(const char *p) {
 
 static int mkdir_p(const char *path) {
   char tmp[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s", path);
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp) return -1;
   for (char *p = tmp + 1; *p; p++) {
     if (*p != '/') continue;
     *p = 0;
@@ -1142,8 +1142,9 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
       char *at = strstr(err->msg, tmp);
       if (at) { /* point the message at the kept folder */
         char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - err->msg), err->msg, failed, at + strlen(tmp));
-        snprintf(err->msg, sizeof err->msg, "%s", msg);
+        if ((size_t)snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - err->msg), err->msg, failed,
+                             at + strlen(tmp)) < sizeof msg)
+          memcpy(err->msg, msg, sizeof msg);
       }
     }
     json_decref(doc);

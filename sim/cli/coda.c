@@ -18,6 +18,7 @@
 #include "../../reports/compare.h"
 #include "../../reports/energy.h"
 #include "../../reports/report.h"
+#include "../area/area.h"
 #include "../core/config.h"
 #include "../cosim/cosim.h"
 #include "../dev/device.h"
@@ -440,6 +441,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
+  else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;
