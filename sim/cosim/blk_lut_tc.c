@@ -205,7 +205,7 @@ static void new_tables(blk_lut_tc_t *b) {
         t[x] = b->kind == PH_EXTREME ? EXT[rnd(&b->rng) & 3] : (int64_t)(int16_t)(uint16_t)rnd(&b->rng);
     } else {
       /* built from K activations like the precompute unit builds it */
-      int64_t a[8];
+      int64_t a[8] = {0};
       for (uint32_t j = 0; j < b->k; j++) a[j] = act8(b, b->kind == PH_EXTREME);
       for (uint32_t x = 0; x < b->e; x++) {
         int64_t v = a[b->k - 1];

@@ -11,7 +11,9 @@
  * both sides with the block's stimulus, compares out_o with the twin's
  * outputs after every clock, and reports the first divergence by field name.
  * Adding a block = one C file with a cosim_block_t, its RTL, and one line in
- * the registry (cosim_blocks.c).
+ * the registry (cosim_blocks.c); docs/cosim.md says how, step by step.
+ * `coda cosim` (cosim_cli.c) verilates and caches the harness per block and
+ * parameter set; the harness runs cosim_run (cosim.c) in lockstep.
  *
  * Bit vectors are arrays of uint64_t words, bit i in word i/64 at i%64.
  */

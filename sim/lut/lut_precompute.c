@@ -55,7 +55,7 @@ void lut_pre_eval(lut_pre_t *p, const lut_pre_in_t *in) {
     return;
   }
   for (uint32_t l = 0; l < c->lanes; l++) {
-    int64_t a[8];
+    int64_t a[8] = {0};
     for (uint32_t j = 0; j < k; j++) a[j] = lut_sext((uint64_t)in->act[(size_t)l * k + j], c->act_w);
     for (uint32_t i = 0; i < e; i++) {
       int64_t t = a[k - 1];
