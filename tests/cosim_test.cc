@@ -295,6 +295,14 @@ TEST(CosimLutTc, InjectedSignBugGivesFirstDivergenceReport) {
   EXPECT_NE(slurp(vcd).find("#601"), std::string::npos) << "the last cycle's rising edge";
 }
 
+TEST(CosimLutTc, BenchTimesTwinRtlAndLockstep) {
+  if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  Result r = run("cosim lut_tc " + std::string(lut_tc()->test_sets[1]) + " --cycles 3000 --bench");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  for (const char *line : {"C twin (step + bus)", "Verilator RTL", "lockstep co-simulation", "overhead over raw Verilator"})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << " in " << r.out;
+}
+
 TEST(CosimRtl, LutTcLintCleanAndYosysReadsIt) {
   if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
   std::string files;

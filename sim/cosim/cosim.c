@@ -93,6 +93,7 @@ int cosim_parse_args(int argc, char **argv, int first, cosim_args_t *a, coda_err
     if (takes && !v) return coda_errf(err, CODA_EINVAL, "cosim: option %s needs a value", s);
     if (takes) i++;
     if (!strcmp(s, "--list")) a->list = 1;
+    else if (!strcmp(s, "--bench")) a->o.bench = 1;
     else if (!strcmp(s, "--arch")) a->arch = v;
     else if (!strcmp(s, "--set")) {
       if (a->nsets >= COSIM_MAX_SETS)
@@ -399,6 +400,65 @@ done:
   return rc;
 }
 
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int cosim_bench(const cosim_block_t *b, const arch_cfg_t *cfg, const cosim_rtl_t *rtl, const cosim_opts_t *o,
+                FILE *out, coda_err_t *err) {
+  uint32_t ib, ob;
+  int rc = b->shape(cfg, &ib, &ob, err);
+  if (rc) return rc;
+  const uint32_t nin = (ib + 63) / 64, nout = (ob + 63) / 64;
+  uint64_t *in = calloc(nin + 1, 8), *ro = calloc(nout + 1, 8), *to = calloc(nout + 1, 8);
+  double t[4] = {0, 0, 0, 0}; /* stimulus; + twin; + RTL; lockstep */
+  uint64_t bad = 0;
+  if (!in || !ro || !to) rc = coda_errf(err, CODA_ENOMEM, "cosim: out of memory");
+  for (int pass = 0; pass < 4 && !rc; pass++) {
+    void *tw = b->create(cfg, o->seed), *dut = NULL;
+    if (!tw) { rc = coda_errf(err, CODA_ENOMEM, "cosim: %s: cannot create the C twin", b->name); break; }
+    if (pass >= 2 && !(dut = rtl->open(NULL, err))) { b->destroy(tw); rc = CODA_EIO; break; }
+    if (dut) {
+      memset(in, 0, nin * 8);
+      rtl->cycle(dut, 1, in, ro, 0);
+    }
+    double t0 = now_s();
+    for (uint64_t c = 0; c < o->cycles; c++) {
+      memset(in, 0, nin * 8);
+      b->stimulus(tw, c, in);
+      int rst = b->in_reset ? b->in_reset(tw) : 0;
+      if (pass == 1 || pass == 3) b->step(tw, in, to);
+      if (pass >= 2) rtl->cycle(dut, rst, in, ro, 0);
+      if (pass == 3) {
+        uint64_t diff = 0;
+        for (uint32_t w = 0; w < nout; w++)
+          diff |= (ro[w] ^ to[w]) & (w + 1 < nout || ob % 64 == 0 ? ~(uint64_t)0 : ((uint64_t)1 << (ob % 64)) - 1);
+        bad += diff != 0;
+      }
+    }
+    t[pass] = now_s() - t0;
+    if (dut) rtl->close(dut);
+    b->destroy(tw);
+  }
+  if (!rc) {
+    double n = (double)o->cycles, twin = t[1] - t[0], hw = t[2] - t[0];
+    fprintf(out, "bench %s: %s, %" PRIu64 " cycles, seed %" PRIu64 "\n", b->name, b->rtl_top, o->cycles, o->seed);
+    fprintf(out, "  stimulus alone          %10.3g cycles/s\n", n / t[0]);
+    fprintf(out, "  C twin (step + bus)     %10.3g cycles/s\n", twin > 0 ? n / twin : 0.0);
+    fprintf(out, "  Verilator RTL           %10.3g cycles/s\n", hw > 0 ? n / hw : 0.0);
+    fprintf(out, "  lockstep co-simulation  %10.3g cycles/s (stimulus + twin + RTL + compare)\n", n / t[3]);
+    fprintf(out, "  co-simulation overhead over raw Verilator: %.2fx; C twin / RTL speed: %.2fx\n",
+            t[2] > 0 ? t[3] / t[2] : 0.0, twin > 0 && hw > 0 ? hw / twin : 0.0);
+    if (bad) rc = coda_errf(err, CODA_ECHECK, "cosim: %s: %" PRIu64 " cycles differ in the bench run", b->name, bad);
+  }
+  free(in);
+  free(ro);
+  free(to);
+  return rc;
+}
+
 int cosim_harness_main(int argc, char **argv, const cosim_rtl_t *rtl) {
   cosim_args_t a;
   coda_err_t err = {0};
@@ -407,7 +467,7 @@ int cosim_harness_main(int argc, char **argv, const cosim_rtl_t *rtl) {
   uint32_t ib, ob;
   int rc = cosim_parse_args(argc, argv, 1, &a, &err);
   if (!rc) rc = cosim_resolve(&a, &b, &cfg, &ib, &ob, &err);
-  if (!rc) rc = cosim_run(b, &cfg, rtl, &a.o, stdout, &err);
+  if (!rc) rc = a.o.bench ? cosim_bench(b, &cfg, rtl, &a.o, stdout, &err) : cosim_run(b, &cfg, rtl, &a.o, stdout, &err);
   fflush(stdout);
   if (!rc) return 0;
   fprintf(stderr, "coda: error: %s\n", err.msg);

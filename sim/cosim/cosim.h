@@ -99,6 +99,7 @@ typedef struct cosim_opts {
   uint64_t cycles;        /* cycles to run after the initial reset */
   const char *vcd;        /* trace the whole run here (NULL: only a window on divergence) */
   const char *inject;     /* block's test hook, NULL for none */
+  int bench;              /* time the twin, the RTL and lockstep apart instead of checking */
 } cosim_opts_t;
 
 /* Runs block b in lockstep against the RTL: an initial reset cycle, then
@@ -108,6 +109,12 @@ typedef struct cosim_opts {
  * it replayed from reset) or CODA_EINVAL/CODA_EIO/CODA_ENOMEM. */
 int cosim_run(const cosim_block_t *b, const arch_cfg_t *cfg, const cosim_rtl_t *rtl,
               const cosim_opts_t *o, FILE *out, coda_err_t *err);
+
+/* --bench: the same stimulus through the stimulus alone, the C twin alone,
+ * the RTL alone and both in lockstep; prints cycles/s of each and the
+ * lockstep's overhead over raw Verilator (make bench). */
+int cosim_bench(const cosim_block_t *b, const arch_cfg_t *cfg, const cosim_rtl_t *rtl,
+                const cosim_opts_t *o, FILE *out, coda_err_t *err);
 
 /* The harness's main: the same arguments as `coda cosim BLOCK ...`;
  * returns the exit code (0, 1 on a divergence, 2 on bad input). */

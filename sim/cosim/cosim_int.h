@@ -10,14 +10,14 @@
 #define COSIM_DEFAULT_CYCLES 1000000u /* the acceptance length */
 
 /* `coda cosim BLOCK [--arch A.json] [--set k=v]... [--seed N] [--cycles N]
- * [--vcd OUT] [--inject-bug NAME]` or `coda cosim --list`. */
+ * [--vcd OUT] [--bench] [--inject-bug NAME]` or `coda cosim --list`. */
 typedef struct cosim_args {
   const char *block;                /* BLOCK, NULL if none was given */
   const char *arch;                 /* --arch, NULL for the built-in defaults */
   arch_set_t sets[COSIM_MAX_SETS];  /* --set, in order */
   int nsets;
   int list;                         /* --list */
-  cosim_opts_t o;                   /* --seed, --cycles, --vcd, --inject-bug */
+  cosim_opts_t o;                   /* --seed, --cycles, --vcd, --bench, --inject-bug */
 } cosim_args_t;
 
 /* Parses argv[first..argc); returns CODA_OK or CODA_EINVAL with err set. */
