@@ -1,15 +1,31 @@
 // mac_array_test.cc: the MAC tensor core's cycle-level array model
-// (sim/mac/mac_array.c, the C twin of rtl/mac_tc) against a plain loop,
-// clock by clock; the device's MMA INT path (which runs that model) against
+// (sim/mac/mac_array.c, the C twin of rtl/mac_tc) and its co-simulation.
+//
+// Unit tier: the model against a plain loop, clock by clock; the block
+// "mac_tc" (sim/cosim/blk_mac_tc.c): bus widths, field names, stimulus.
+// Golden tier: the device's MMA INT path (which runs that model) against
 // the reference GEMM on shapes and pipeline depths the other golden tests
-// leave out. Expected values come from the definition
-// C[m][n] = sum a[m][k] * (q[n][k] - z[n]) (wrapped at the accumulator
-// width) and from the timing rule "a beat presented in cycle t is in the
-// accumulators after the clock of cycle t + P" (P = core.pipeline_cycles).
+// leave out.
+// Cosim tier: `coda cosim mac_tc` on every test parameter set of the block
+// (the registry's, so they are not typed twice), a deliberately wrong twin
+// (--inject-bug zero-point) caught with a first-divergence report, the RTL
+// lint-clean under verilator -Wall and synthesized by Yosys, and parameters
+// the RTL does not support (exit 2, one line).
+// Expected values come from the definition C[m][n] = sum a[m][k] *
+// (q[n][k] - z[n]) (wrapped at the accumulator width) and from the timing
+// rule "a beat presented in cycle t is in the accumulators after the clock
+// of cycle t + P" (P = core.pipeline_cycles).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -355,6 +371,286 @@ TEST(GoldenMac, ArrayShapesAndPipelineDepths) {
           << "x" << n << "x" << k << " W" << w;
       EXPECT_EQ(checked, (uint64_t)m * n);
     }
+}
+
+// ---- the co-simulation block --------------------------------------------------
+
+const cosim_block_t *mac_tc() { return cosim_find("mac_tc"); }
+
+// The config a test set ("--set k=v --set k=v ...") names.
+arch_cfg_t cfg_of_set(const char *set) {
+  std::vector<std::string> words;
+  std::istringstream is(set);
+  for (std::string w; is >> w;) words.push_back(w);
+  std::vector<arch_set_t> sets;
+  for (size_t i = 0; i + 1 < words.size(); i += 2) {
+    EXPECT_EQ(words[i], "--set") << set;
+    sets.push_back(arch_set_t{words[i + 1].c_str()});
+  }
+  arch_cfg_t c;
+  coda_err_t e{};
+  EXPECT_EQ(arch_cfg_load(&c, nullptr, sets.data(), (int)sets.size(), &e), 0) << e.msg;
+  return c;
+}
+
+TEST(UnitCosimMacTc, FieldsTileTheBusesExactly) {
+  const cosim_block_t *b = mac_tc();
+  ASSERT_NE(b, nullptr) << "mac_tc is not in the cosim registry";
+  int nsets = 0;
+  for (const char *const *s = b->test_sets; *s; s++, nsets++) {
+    SCOPED_TRACE(*s);
+    arch_cfg_t c = cfg_of_set(*s);
+    uint32_t ib = 0, ob = 0;
+    coda_err_t e{};
+    ASSERT_EQ(b->shape(&c, &ib, &ob, &e), 0) << e.msg;
+    // in_i: 3 control bits, M*K int8, N*K + N 4-bit values (mac_tc_cosim_top.v)
+    EXPECT_EQ(ib, 3 + c.core_m * c.core_k * 8 + (c.core_n * c.core_k + c.core_n) * 4);
+    void *t = b->create(&c, 1);
+    ASSERT_NE(t, nullptr);
+    for (int pass = 0; pass < 2; pass++) {
+      std::vector<cosim_field_t> f(COSIM_MAX_FIELDS);
+      int n = pass ? b->in_fields(t, f.data(), COSIM_MAX_FIELDS) : b->out_fields(t, f.data(), COSIM_MAX_FIELDS);
+      uint32_t at = 0;
+      std::set<std::string> names;
+      for (int i = 0; i < n; i++) {
+        EXPECT_EQ(f[i].lsb, at) << f[i].name << ": fields are contiguous";
+        at += f[i].width;
+        EXPECT_TRUE(names.insert(f[i].name).second) << "duplicate field " << f[i].name;
+      }
+      EXPECT_EQ(at, pass ? ib : ob) << (pass ? "in_i" : "out_o");
+    }
+    b->destroy(t);
+  }
+  EXPECT_GE(nsets, 3);
+}
+
+TEST(UnitCosimMacTc, ShapeRejectsWhatTheRtlCannotBuild) {
+  const cosim_block_t *b = mac_tc();
+  ASSERT_NE(b, nullptr);
+  arch_cfg_t c;
+  arch_cfg_defaults(&c);
+  uint32_t ib, ob;
+  coda_err_t e{};
+  c.core_pipeline_cycles = 0;  // the RTL always has its operand stage
+  EXPECT_EQ(b->shape(&c, &ib, &ob, &e), CODA_EINVAL);
+  EXPECT_NE(std::string(e.msg).find("core.pipeline_cycles=0"), std::string::npos) << e.msg;
+  arch_cfg_defaults(&c);
+  c.core_m = 64;
+  c.core_n = 1024;  // 65536 accumulators: more fields than a report names
+  EXPECT_EQ(b->shape(&c, &ib, &ob, &e), CODA_EINVAL);
+  EXPECT_NE(std::string(e.msg).find("more than co-simulation reports"), std::string::npos) << e.msg;
+  arch_cfg_defaults(&c);  // the shipped default M2N64K4 is supported
+  EXPECT_EQ(b->shape(&c, &ib, &ob, &e), 0) << e.msg;
+}
+
+TEST(UnitCosimMacTc, StimulusReproducibleFromSeedAndCoversDirectedCases) {
+  const cosim_block_t *b = mac_tc();
+  ASSERT_NE(b, nullptr);
+  arch_cfg_t c = cfg_of_set(b->test_sets[0]);
+  uint32_t ib, ob;
+  coda_err_t e{};
+  ASSERT_EQ(b->shape(&c, &ib, &ob, &e), 0) << e.msg;
+  const uint32_t words = (ib + 63) / 64, M = c.core_m, N = c.core_n, K = c.core_k;
+  auto trace = [&](uint64_t seed, uint64_t cycles, std::vector<uint64_t> *all, std::vector<int> *rst) {
+    void *t = b->create(&c, seed);
+    std::vector<uint64_t> in(words);
+    for (uint64_t cyc = 0; cyc < cycles; cyc++) {
+      std::fill(in.begin(), in.end(), 0);
+      b->stimulus(t, cyc, in.data());
+      rst->push_back(b->in_reset(t));
+      all->insert(all->end(), in.begin(), in.end());
+    }
+    b->destroy(t);
+  };
+  std::vector<uint64_t> a, a2, d;
+  std::vector<int> ra, ra2, rd;
+  trace(5, 4000, &a, &ra);
+  trace(5, 4000, &a2, &ra2);
+  trace(6, 4000, &d, &rd);
+  EXPECT_TRUE(a == a2 && ra == ra2) << "same seed, same stimulus";
+  EXPECT_NE(a, d) << "another seed, other stimulus";
+  // what the directed phases promise, seen on the bus
+  bool zero_w = false, max_w = false, min_w = false, ext_a = false, stall = false, b2b = false;
+  int resets = 0, b2b_run = 0;
+  for (size_t cyc = 0; cyc < ra.size(); cyc++) {
+    const uint64_t *v = &a[cyc * words];
+    resets += ra[cyc];
+    uint64_t valid = cosim_get(v, 0, 1), first = cosim_get(v, 1, 1), last = cosim_get(v, 2, 1);
+    if (!valid) stall = true;
+    b2b_run = valid && first && last ? b2b_run + 1 : 0;
+    if (b2b_run >= 16) b2b = true;
+    if (!valid) continue;
+    bool all_q0 = true, all_q15 = true, all_z0 = true, all_z15 = true, all_ext = true;
+    uint32_t at = 3;
+    for (uint32_t i = 0; i < M * K; i++, at += 8) {
+      int8_t x = (int8_t)cosim_get(v, at, 8);
+      all_ext &= x == -128 || x == 127;
+    }
+    for (uint32_t i = 0; i < N * K; i++, at += 4) {
+      uint64_t q = cosim_get(v, at, 4);
+      all_q0 &= q == 0;
+      all_q15 &= q == 15;
+    }
+    for (uint32_t i = 0; i < N; i++, at += 4) {
+      uint64_t z = cosim_get(v, at, 4);
+      all_z0 &= z == 0;
+      all_z15 &= z == 15;
+    }
+    zero_w |= all_q0 && all_z0;
+    max_w |= all_q15 && all_z0;
+    min_w |= all_q0 && all_z15;
+    ext_a |= all_ext;
+  }
+  EXPECT_TRUE(zero_w) << "all-zero weights";
+  EXPECT_TRUE(max_w) << "all-max weights (q = 15, z = 0)";
+  EXPECT_TRUE(min_w) << "all-min weights (q = 0, z = 15)";
+  EXPECT_TRUE(ext_a) << "extreme activations";
+  EXPECT_TRUE(stall) << "operand stalls";
+  EXPECT_TRUE(b2b) << "back-to-back one-beat blocks";
+  EXPECT_GE(resets, 2) << "resets in the middle of blocks";
+}
+
+// ---- `coda cosim mac_tc` -------------------------------------------------------
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+std::string tmpdir() {
+  static std::string dir;
+  if (dir.empty()) {
+    char t[] = "/tmp/coda-mac-XXXXXX";
+    dir = mkdtemp(t);
+  }
+  return dir;
+}
+
+std::string slurp(const std::string &p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::string bin() { return getenv("CODA_BIN") ? getenv("CODA_BIN") : "build/coda"; }
+std::string root() { return getenv("CODA_ROOT") ? getenv("CODA_ROOT") : "."; }
+
+Result run(const std::string &args) {
+  std::string o = tmpdir() + "/out.txt", e = tmpdir() + "/err.txt";
+  std::string cmd = "cd " + tmpdir() + " && " + bin() + " " + args + " >" + o + " 2>" + e + " </dev/null";
+  int st = system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  r.out = slurp(o);
+  r.err = slurp(e);
+  return r;
+}
+
+bool have(const char *tool) {
+  std::string c = std::string("command -v ") + tool + " >/dev/null 2>&1";
+  return system(c.c_str()) == 0;
+}
+
+// Skips unless verilator is there and `coda cosim` knows the block.
+#define NEED_COSIM()                                                                          \
+  do {                                                                                        \
+    if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)"; \
+    Result l = run("cosim --list");                                                           \
+    if (l.code != 0 || l.out.find("mac_tc") == std::string::npos)                             \
+      GTEST_SKIP() << "`coda cosim` does not list mac_tc yet: " << l.err;                     \
+  } while (0)
+
+TEST(CosimMacTc, EveryTestSetZeroMismatches) {
+  NEED_COSIM();
+  int sets = 0;
+  for (const char *const *s = mac_tc()->test_sets; *s; s++, sets++) {
+    SCOPED_TRACE(*s);
+    Result r = run(std::string("cosim mac_tc ") + *s + " --cycles 20000 --seed " + std::to_string(sets + 3));
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("cycles: 20000\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\n0 mismatches\n"), std::string::npos) << r.out;
+    size_t at = r.out.find("transactions: ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    EXPECT_GT(std::strtoull(r.out.c_str() + at + 14, nullptr, 10), 1000u) << "finished output blocks";
+  }
+  EXPECT_GE(sets, 3);
+}
+
+TEST(CosimMacTc, InjectedZeroPointBugGivesFirstDivergenceReport) {
+  NEED_COSIM();
+  // The twin's dequantizer drops z: the first beat with a nonzero zero point
+  // (the all-min-weights phase, the third, after 128..638 cycles) loads a
+  // different stage-1 weight register.
+  Result r = run(std::string("cosim mac_tc ") + mac_tc()->test_sets[0] + " --cycles 5000 --inject-bug zero-point");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  size_t at = r.out.find("FIRST DIVERGENCE at cycle ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  long cyc = std::strtol(r.out.c_str() + at + 26, nullptr, 10);
+  EXPECT_GE(cyc, 128);
+  EXPECT_LT(cyc, 639);
+  EXPECT_NE(r.out.find("  field s1.op_w["), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("    twin 0x00"), std::string::npos) << "w = q = 0 in the twin: " << r.out;
+  EXPECT_NE(r.out.find(" z=0x"), std::string::npos) << "named inputs: " << r.out;
+  EXPECT_NE(r.out.find("1 mismatch"), std::string::npos) << r.out;
+}
+
+TEST(CosimMacTc, UnsupportedParametersExit2WithOneLine) {
+  NEED_COSIM();
+  struct Case {
+    std::string args;
+    const char *says;
+  } cases[] = {{"cosim mac_tc --set core.pipeline_cycles=0 --cycles 10", "core.pipeline_cycles=0"},
+               {"cosim mac_tc --set core.m=64 --set core.n=1024 --set buffers.cbuf_bytes=1048576 --cycles 10",
+                "more than co-simulation reports"},
+               {std::string("cosim mac_tc ") + mac_tc()->test_sets[0] + " --inject-bug nosuchbug --cycles 10",
+                "no test hook 'nosuchbug'"}};
+  for (const Case &k : cases) {
+    Result r = run(k.args);
+    EXPECT_EQ(r.code, 2) << k.args << ": " << r.out << r.err;
+    size_t lines = 0;
+    for (char ch : r.err) lines += ch == '\n';
+    EXPECT_EQ(lines, 1u) << k.args << ": " << r.err;
+    EXPECT_NE(r.err.find(k.says), std::string::npos) << k.args << ": " << r.err;
+  }
+}
+
+TEST(CosimRtl, MacTcLintCleanAndYosysSynthesizesIt) {
+  if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  const cosim_block_t *b = mac_tc();
+  ASSERT_NE(b, nullptr);
+  std::string files;
+  for (const char *const *f = b->rtl_files; *f; f++) files += " " + root() + "/" + *f;
+  std::string waiver = root() + "/rtl/lint_waivers.vlt";
+  struct stat st;
+  std::string vfiles = stat(waiver.c_str(), &st) == 0 ? " " + waiver + files : files;
+  for (const char *const *s = b->test_sets; *s; s++) {
+    SCOPED_TRACE(*s);
+    arch_cfg_t cfg = cfg_of_set(*s);  // the -G values, derived from the config as the flow does
+    std::string g, chparam;
+    for (const char *const *p = b->params; *p; p++) {
+      uint64_t v;
+      char name[64];
+      coda_err_t e{};
+      ASSERT_EQ(cosim_param_value(&cfg, *p, &v, &e), 0) << e.msg;
+      cosim_param_name(*p, name, sizeof name);
+      g += " -G" + std::string(name) + "=" + std::to_string(v);
+      chparam += " -chparam " + std::string(name) + " " + std::to_string(v);
+    }
+    std::string out = tmpdir() + "/lint.txt";
+    std::string cmd = "verilator --lint-only -Wall --top-module mac_tc_cosim_top" + g + vfiles + " >" + out + " 2>&1";
+    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
+    EXPECT_EQ(slurp(out), "") << cmd;
+    if (!have("yosys")) continue;
+    // the synthesizable top, as the area flow reads it
+    cmd = "yosys -p 'read_verilog" + files + "; hierarchy -check -top mac_tc_core" + chparam +
+          "; synth -top mac_tc_core' >" + out + " 2>&1";
+    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
+    std::string log = slurp(out);
+    EXPECT_EQ(log.find("Warning"), std::string::npos) << log.substr(log.find("Warning"), 400);
+    for (const char *mod : {"mac_tc_array", "mac_tc_dequant", "mac_tc_dot", "mac_tc_acc"})
+      EXPECT_NE(log.find(mod), std::string::npos) << mod << " in the synthesized hierarchy";
+  }
 }
 
 }  // namespace

@@ -16,8 +16,8 @@
  *
  * Stimulus, all from the seed: phases of 64..319 cycles. The first eight
  * are directed, in this order: all-zero weights, all-max weights
- * (q = 2^W - 1, z = 0), all-min weights (q = 0, z = 2^W - 1), extreme
- * activations (-128/127) against extreme weights, back-to-back one-beat
+ * (q = 15, z = 0), all-min weights (q = 0, z = 15), extreme activations
+ * (-128/127) against extreme weights (q, z in {0, 15}), back-to-back one-beat
  * output blocks, operand stalls (valid = 0 half the time), resets in the
  * middle of blocks (1 cycle in 24), and unconstrained control
  * (valid/first/last independent). Then random phases (weights of a random
@@ -169,6 +169,8 @@ static void next_phase(blk_mac_tc_t *b, uint64_t cycle) {
   b->phase_start = cycle;
   b->phase_end = cycle + len;
   b->wbits = 1 + (uint32_t)(rnd(&b->rng) % 4);
+  if (b->kind == PH_MAX_W || b->kind == PH_MIN_W || b->kind == PH_EXTREME)
+    b->wbits = MAC_ARRAY_W_BITS; /* the datapath's extremes: q, z in {0, 15} */
   b->blk_pos = b->blk_len = 0; /* start a fresh block */
 }
 
