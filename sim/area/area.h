@@ -8,7 +8,7 @@
  * tpre.tables_per_cycle -> TpreTablesPerCycle) the top module declares as a
  * parameter, so the RTL and params.def stay the one definition.
  *
- * The flow (area_flow.c; "coda-area-1"):
+ * The flow (area_flow.c; AREA_FLOW_VERSION):
  *   area:   Yosys, hierarchy kept: read, hierarchy -chparam, synth,
  *           dfflibmap + abc onto the liberty, stat -> area per cell type and
  *           per module; area = sum over modules of instances x module area.
@@ -36,7 +36,7 @@
 #include "../core/config.h"
 #include "../core/status.h"
 
-#define AREA_FLOW_VERSION "coda-area-1" /* bump when the scripts change meaning */
+#define AREA_FLOW_VERSION "coda-area-2" /* bump when the scripts change meaning */
 #define AREA_MAX_GROUPS 8               /* submodule groups per block, "other" excluded */
 #define AREA_MAX_GROUP_MODULES 4        /* RTL modules per group */
 #define AREA_MAX_TILE_KEYS 4            /* config keys a tile caps */
@@ -62,6 +62,7 @@ typedef struct area_block {
   const char *rtl_dir;  /* relative to the repo root; every *.v but *_cosim_top.v is read */
   area_group_t groups[AREA_MAX_GROUPS];        /* name NULL ends; the rest is "other" */
   area_tile_key_t tile[AREA_MAX_TILE_KEYS];    /* key NULL ends */
+  const char *tile_check; /* the tile's error, measured against --method full */
   /* Checks that cfg is within what the RTL supports (the C twins' checks). */
   int (*check)(const arch_cfg_t *cfg, coda_err_t *err);
 } area_block_t;

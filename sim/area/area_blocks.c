@@ -64,6 +64,8 @@ static const area_block_t BLOCKS[] = {
       {"accumulators", {"lut_tc_acc"}},
       {"precompute", {"lut_tc_precompute"}}},
      {{"core.m", 2}, {"core.n", 8}},
+     "at M2N64K4 the tile's critical path is 3.0% shorter than the full array's (4.677 vs "
+     "4.823 ns, --method full)",
      lut_tc_check},
     {"mac_tc", "MAC tensor-core baseline: dequantize, M x N x K dot products, accumulators (INT8)",
      "mac_tc_core", "rtl/mac_tc",
@@ -71,6 +73,8 @@ static const area_block_t BLOCKS[] = {
       {"multipliers + adder trees", {"mac_tc_dot"}},
       {"accumulators", {"mac_tc_acc"}}},
      {{"core.m", 2}, {"core.n", 8}},
+     "at M2N64K4 the tile's critical path is 3.3% shorter than the full array's (4.264 vs "
+     "4.411 ns, --method full)",
      mac_tc_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
