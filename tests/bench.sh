@@ -34,3 +34,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 echo "next-event skipping speedup over --no-skip:      $(ratio "${RATE[small]}" "${RATE[dense]}")"
 echo "timing-only speedup over functional datapaths:   $(ratio "${RATE[small]}" "${RATE[func]}")"
 echo "reference point (not run here): SCALE-Sim measured ~6.6e3 cycles/s for a 32x32 array (shared/REFERENCES.md)"
+
+# RTL co-simulation speed: C twin vs Verilator RTL on the same stimulus, and
+# the lockstep overhead over raw Verilator (coda cosim --bench).
+for blk in lut_tc mac_tc; do
+  echo "cosim $blk (default config):"
+  "$coda" cosim "$blk" --bench --cycles 200000 | sed 's/^/  /'
+done

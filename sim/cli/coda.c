@@ -69,6 +69,22 @@ static const char *const USAGE_REPORT =
     "  A Markdown table of a run report (coda.run.v1, from `coda run --json`): per layer and in\n"
     "  total, cycles, the share of compute / memory stall / precompute, energy. With B, B's\n"
     "  cycles and energy against A's (e.g. A fused, B --no-fuse).\n";
+static const char *const USAGE_COSIM =
+    "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
+    "                 [--bench] [--inject-bug NAME]\n"
+    "coda cosim --list\n"
+    "  Verilates the block's RTL with the config's parameters (cached per parameter set in\n"
+    "  build/cosim/), drives the RTL and the C twin with the same stimulus (random and directed\n"
+    "  phases, stalls, resets) and compares every compared field after every clock. On the\n"
+    "  first divergence prints the cycle, the field, both values and the last inputs, writes a\n"
+    "  VCD around it and exits 1; else prints cycles, transactions and `0 mismatches`.\n"
+    "  --bench times stimulus, C twin, raw RTL and lockstep on the same stimulus.\n"
+    "  --inject-bug breaks the C twin on purpose (to see a divergence report). See docs/cosim.md.\n";
+static const char *const USAGE_AREA =
+    "coda area BLOCK [--arch A.json] [--set sec.key=val]... [--json OUT] [--method auto|full|tile]\n"
+    "coda area --list\n"
+    "  Yosys synthesis onto the OSU 0.18 um cells (`make tech`), area by cell type and submodule,\n"
+    "  OpenSTA critical path and max frequency; cached. `coda area --help` for the details.\n";
 static const char *const USAGE_CONFIG =
     "coda config [--arch A.json] [--set sec.key=val]... | coda config --doc\n"
     "  Prints the resolved config as JSON, or the parameter table (docs/params.md).\n";
@@ -82,6 +98,8 @@ static void usage_all(FILE *f) {
              "  asm      assembly -> program\n"
              "  disasm   program -> assembly\n"
              "  report   Markdown table of one run report, or two compared\n"
+             "  cosim    lockstep co-simulation of a block's RTL against its C twin\n"
+             "  area     Yosys area and OpenSTA timing of a block's RTL\n"
              "  config   print a resolved config or the parameter docs\n"
              "  help     this text, or `coda help CMD`\n");
 }
@@ -90,7 +108,7 @@ static int help(const char *cmd) {
   if (!cmd) { usage_all(stdout); return 0; }
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
       {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
-      {"report", USAGE_REPORT}};
+      {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
