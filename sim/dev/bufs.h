@@ -5,8 +5,10 @@
 #define CODA_DEV_BUFS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../../isa/isa.h"
+#include "../core/fp.h"
 
 typedef struct dev_bufs {
   int functional;            /* 1: units compute real values */
@@ -24,6 +26,24 @@ static inline uint32_t dev_act_bytes(uint32_t atype) {
 }
 static inline int dev_atype_is_fp(uint32_t atype) {
   return atype == ISA_ATYPE_FP8 || atype == ISA_ATYPE_FP16;
+}
+
+/* n (<= 32) bits starting at bit `bit` of a byte row, little-endian bit
+ * order (docs/machine.md: packed weights and bit-plane fields). */
+static inline uint32_t dev_bits_at(const uint8_t *row, uint64_t bit, uint32_t n) {
+  uint32_t v = 0;
+  for (uint32_t j = 0; j < n; j++, bit++) v |= (uint32_t)((row[bit >> 3] >> (bit & 7)) & 1) << j;
+  return v;
+}
+
+/* One activation element of type atype at p, widened exactly to double. */
+static inline double dev_act_value(const uint8_t *p, uint32_t atype) {
+  switch (atype) {
+    case ISA_ATYPE_INT8: return (int8_t)p[0];
+    case ISA_ATYPE_INT16: { int16_t v; memcpy(&v, p, 2); return v; }
+    case ISA_ATYPE_FP8: return fp_e4m3_to_f32(p[0]);
+    default: { uint16_t h; memcpy(&h, p, 2); return fp_f16_to_f32(h); }
+  }
 }
 
 #endif

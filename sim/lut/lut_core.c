@@ -70,25 +70,6 @@ static float acc_add(float a, float b, uint32_t acct) {
   return acct == ISA_ACC_FP16 ? fp_round_f16(s) : s;
 }
 
-/* K-bit field g of a bit-plane row (little-endian bit order). */
-static uint32_t field_at(const uint8_t *row, uint32_t g, uint32_t kbits) {
-  uint32_t v = 0;
-  for (uint32_t j = 0; j < kbits; j++) {
-    uint32_t bit = g * kbits + j;
-    v |= (uint32_t)((row[bit >> 3] >> (bit & 7)) & 1) << j;
-  }
-  return v;
-}
-
-/* Activation element i of an ABUF row, widened exactly to double. */
-static double act_at(const uint8_t *p, uint32_t atype) {
-  switch (atype) {
-    case ISA_ATYPE_INT8: return (int8_t)p[0];
-    case ISA_ATYPE_INT16: { int16_t v; memcpy(&v, p, 2); return v; }
-    case ISA_ATYPE_FP8: return fp_e4m3_to_f32(p[0]);
-    default: { uint16_t h; memcpy(&h, p, 2); return fp_f16_to_f32(h); }
-  }
-}
 
 /* Writes one finished output block from the array's accumulators to CBUF:
  * acc=1 adds what CBUF holds (wrapping like the accumulator register), fin=1
@@ -159,7 +140,7 @@ static void lmma_int(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
       for (uint32_t g = 0; g < G; g++) {
         for (uint32_t p = 0; p < W; p++) {
           for (uint32_t j = 0; j < N; j++)
-            fld[j] = nb + j < in->n ? field_at(wb + ((uint64_t)(nb + j) * W + p) * rowb, g, K) : 0;
+            fld[j] = nb + j < in->n ? dev_bits_at(wb + ((uint64_t)(nb + j) * W + p) * rowb, (uint64_t)g * K, K) : 0;
           lut_array_in_t st = {1, g == 0 && p == 0, g == G - 1 && p == W - 1, p, tbl + (size_t)g * M * E, fld};
           lut_array_step(&arr, &st);
           if (lut_array_regs(&arr)->done) {
@@ -211,7 +192,7 @@ void lut_lmma_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
           float r = in->acc ? ld_f32(rs + (uint64_t)mi * ab) : 0.0f;
           for (uint32_t g = 0; g < G; g++) {
             const uint8_t *t = TBL(mi, g);
-            float e = tq ? (float)(int8_t)t[E - 1] * ld_f32(t + E) : (float)act_at(t + (E - 1) * 2, ISA_ATYPE_FP16);
+            float e = tq ? (float)(int8_t)t[E - 1] * ld_f32(t + E) : (float)dev_act_value(t + (E - 1) * 2, ISA_ATYPE_FP16);
             r = acc_add(r, e, in->acct);
           }
           st_f32(rs + (uint64_t)mi * ab, r);
@@ -223,9 +204,9 @@ void lut_lmma_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
             const uint8_t *t = TBL(mi, g);
             float scale = tq ? ld_f32(t + E) : 0.0f;
             for (uint32_t p = 0; p < W; p++) {
-              uint32_t f = field_at(wb + ((uint64_t)ni * W + p) * rowb, g, K);
+              uint32_t f = dev_bits_at(wb + ((uint64_t)ni * W + p) * rowb, (uint64_t)g * K, K);
               uint32_t idx = f & (E - 1), sign = (f >> (K - 1)) & 1;
-              float e = tq ? (float)(int8_t)t[idx] * scale : (float)act_at(t + idx * 2, ISA_ATYPE_FP16);
+              float e = tq ? (float)(int8_t)t[idx] * scale : (float)dev_act_value(t + idx * 2, ISA_ATYPE_FP16);
               e = ldexpf(e, (int)p);
               acc = acc_add(acc, sign ? e : -e, in->acct);
             }
@@ -307,7 +288,7 @@ static void tpre_int(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
       for (uint32_t j = 0; j < K; j++) {
         uint64_t t = t0 + l; /* table t = row t / G, group t % G */
         act[(size_t)l * K + j] =
-            t < total ? (int64_t)act_at(ab + ((t / G) * in->k + (t % G) * K + j) * asz, in->atype) : 0;
+            t < total ? (int64_t)dev_act_value(ab + ((t / G) * in->k + (t % G) * K + j) * asz, in->atype) : 0;
       }
     lut_pre_in_t pi = {1, act};
     lut_pre_step(&pre, &pi);
@@ -343,9 +324,9 @@ void tpre_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
       float ent[128];
       float mx = 0.0f;
       for (uint32_t i = 0; i < E; i++) {
-        float e = (float)act_at(a + (K - 1) * asz, in->atype);
+        float e = (float)dev_act_value(a + (K - 1) * asz, in->atype);
         for (uint32_t j = 0; j + 1 < K; j++) {
-          float v = (float)act_at(a + j * asz, in->atype);
+          float v = (float)dev_act_value(a + j * asz, in->atype);
           e = e + (((i >> j) & 1) ? v : -v);
         }
         ent[i] = e;

@@ -29,23 +29,6 @@ void mac_mma_count(const arch_cfg_t *c, const isa_insn_t *in, dev_stats_t *st) {
   st->cbuf_wr_bytes += tile;
 }
 
-static uint32_t q_at(const uint8_t *row, uint32_t k, uint32_t w) {
-  uint32_t v = 0;
-  for (uint32_t j = 0; j < w; j++) {
-    uint32_t bit = k * w + j;
-    v |= (uint32_t)((row[bit >> 3] >> (bit & 7)) & 1) << j;
-  }
-  return v;
-}
-
-static double act_at(const uint8_t *p, uint32_t atype) {
-  switch (atype) {
-    case ISA_ATYPE_INT8: return (int8_t)p[0];
-    case ISA_ATYPE_INT16: { int16_t v; memcpy(&v, p, 2); return v; }
-    case ISA_ATYPE_FP8: return fp_e4m3_to_f32(p[0]);
-    default: { uint16_t h; memcpy(&h, p, 2); return fp_f16_to_f32(h); }
-  }
-}
 
 /* One CBUF accumulator word as a signed integer, and back (wrapping to the
  * word's width). */
@@ -100,7 +83,7 @@ static void mma_exec_int(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *
         for (uint32_t j = 0; j < K; j++) {
           uint32_t mi = m0 + i, kk = k0 + j;
           act[i * K + j] = (mi < in->m && kk < in->k)
-                               ? (int16_t)act_at(abuf + ((uint64_t)mi * in->k + kk) * asz, in->atype)
+                               ? (int16_t)dev_act_value(abuf + ((uint64_t)mi * in->k + kk) * asz, in->atype)
                                : 0;
         }
       for (uint32_t i = 0; i < N; i++) {
@@ -108,7 +91,7 @@ static void mma_exec_int(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *
         z[i] = ni < in->n ? zp[ni] : 0;
         for (uint32_t j = 0; j < K; j++) {
           uint32_t kk = k0 + j;
-          q[i * K + j] = (uint8_t)((ni < in->n && kk < in->k) ? q_at(wb + ni * rowb, kk, in->wbits) : 0);
+          q[i * K + j] = (uint8_t)((ni < in->n && kk < in->k) ? dev_bits_at(wb + ni * rowb, (uint64_t)kk * in->wbits, in->wbits) : 0);
         }
       }
     }
@@ -157,8 +140,8 @@ void mac_mma_exec(const arch_cfg_t *c, const isa_insn_t *in, dev_bufs_t *b) {
           for (uint32_t kb = 0; kb < in->k; kb += K) {
             float s = 0.0f; /* the adder tree, reduced in k order */
             for (uint32_t kk = kb; kk < kb + K && kk < in->k; kk++) {
-              float w = (float)((int32_t)q_at(wrow, kk, in->wbits) - zp[ni]);
-              s = s + (float)act_at(arow + (uint64_t)kk * asz, in->atype) * w; /* exact product */
+              float w = (float)((int32_t)dev_bits_at(wrow, (uint64_t)kk * in->wbits, in->wbits) - zp[ni]);
+              s = s + (float)dev_act_value(arow + (uint64_t)kk * asz, in->atype) * w; /* exact product */
             }
             acc = acc + s;
             if (in->acct == ISA_ACC_FP16) acc = fp_round_f16(acc);
