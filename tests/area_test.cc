@@ -31,6 +31,8 @@
 
 #include "tests/shim/area_shim.h"
 
+#include "tests/shim/cli_run.h"
+
 namespace {
 
 // Tile vs full synthesis of the same array: the tile's critical path may be
@@ -40,51 +42,17 @@ namespace {
 const double TILE_TOL = 0.10;
 const double AREA_TOL = 0.10;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using coda_test::Result;
+using coda_test::root;
+using coda_test::slurp;
+using coda_test::tmpdir;
 
-std::string tmpdir() {
-  static std::string dir;
-  if (dir.empty()) {
-    char t[] = "/tmp/coda-area-XXXXXX";
-    dir = mkdtemp(t);
-  }
-  return dir;
-}
-
-std::string slurp(const std::string &p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// Removes the temp dir (synthesis caches are megabytes) after the run.
-class TmpCleanup : public testing::Environment {
-  void TearDown() override {
-    if (!tmpdir().empty()) (void)!system(("rm -rf " + tmpdir()).c_str());
-  }
-};
-testing::Environment *const tmp_cleanup = testing::AddGlobalTestEnvironment(new TmpCleanup);
-
-std::string root() { return getenv("CODA_ROOT") ? getenv("CODA_ROOT") : "."; }
 std::string cache() { return tmpdir() + "/cache"; }
 
 // Runs `env BIN area ARGS` in the temp dir.
 Result run(const std::string &args, const std::string &env = "", const char *bin_env = "CODA_BIN") {
-  const char *bin = getenv(bin_env);
-  std::string b = bin ? bin : (std::string("build/") + (strcmp(bin_env, "CODA_BIN") ? "asan/coda" : "coda"));
-  std::string o = tmpdir() + "/out.txt", e = tmpdir() + "/err.txt";
-  std::string cmd = "cd " + tmpdir() + " && " + env + " ASAN_OPTIONS=detect_leaks=1 " + b + " area " + args +
-                    " >" + o + " 2>" + e + " </dev/null";
-  int st = system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  r.out = slurp(o);
-  r.err = slurp(e);
-  return r;
+  std::string b = strcmp(bin_env, "CODA_BIN") ? coda_test::asan_bin() : coda_test::bin();
+  return coda_test::run_bin(b, "area " + args, env + " ASAN_OPTIONS=detect_leaks=1");
 }
 
 struct Doc {

@@ -14,21 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/cli_run.h"
+
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-std::string tmpdir() {
-  static std::string dir;
-  if (dir.empty()) {
-    char t[] = "/tmp/coda-errors-XXXXXX";
-    dir = mkdtemp(t);
-  }
-  return dir;
-}
+using coda_test::Result;
+using coda_test::root;
+using coda_test::slurp;
+using coda_test::tmpdir;
 
 std::string write(const std::string &name, const std::string &text) {
   std::string p = tmpdir() + "/" + name;
@@ -36,27 +29,8 @@ std::string write(const std::string &name, const std::string &text) {
   return p;
 }
 
-std::string slurp(const std::string &p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string root() { return getenv("CODA_ROOT") ? getenv("CODA_ROOT") : "."; }
-
-Result run(const std::string &args, const char *bin_env = "CODA_ASAN_BIN") {
-  const char *bin = getenv(bin_env);
-  std::string b = bin ? bin : "build/asan/coda";
-  std::string o = tmpdir() + "/out.txt", e = tmpdir() + "/err.txt";
-  std::string cmd = "cd " + tmpdir() + " && ASAN_OPTIONS=detect_leaks=1 " + b + " " + args + " >" +
-                    o + " 2>" + e + " </dev/null";
-  int st = system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  r.out = slurp(o);
-  r.err = slurp(e);
-  return r;
+Result run(const std::string &args, bool asan = true) {
+  return coda_test::run_bin(asan ? coda_test::asan_bin() : coda_test::bin(), args, "ASAN_OPTIONS=detect_leaks=1");
 }
 
 void expect_bad(const std::string &args, const std::string &must_contain) {
@@ -183,7 +157,7 @@ TEST(ErrorsCli, MissingArch) { expect_bad("run --gemm 2,64,64", "--arch"); }
 
 std::string good_cbin() {
   std::string wl = write("good.json", GOOD_WL), out = tmpdir() + "/good.cbin";
-  Result r = run("compile --arch " + lut() + " " + wl + " -o " + out, "CODA_BIN");
+  Result r = run("compile --arch " + lut() + " " + wl + " -o " + out, false);
   EXPECT_EQ(r.code, 0) << r.err;
   return slurp(out);
 }

@@ -31,6 +31,8 @@
 
 #include "tests/shim/mac_shim.h"
 
+#include "tests/shim/cli_run.h"
+
 namespace {
 
 uint64_t next(uint64_t *s) {  // splitmix64
@@ -512,45 +514,15 @@ TEST(UnitCosimMacTc, StimulusReproducibleFromSeedAndCoversDirectedCases) {
 
 // ---- `coda cosim mac_tc` -------------------------------------------------------
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using coda_test::bin;
+using coda_test::have;
+using coda_test::Result;
+using coda_test::root;
+using coda_test::slurp;
+using coda_test::tmpdir;
 
-std::string tmpdir() {
-  static std::string dir;
-  if (dir.empty()) {
-    char t[] = "/tmp/coda-mac-XXXXXX";
-    dir = mkdtemp(t);
-  }
-  return dir;
-}
+Result run(const std::string &args) { return coda_test::run_bin(bin(), args); }
 
-std::string slurp(const std::string &p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string bin() { return getenv("CODA_BIN") ? getenv("CODA_BIN") : "build/coda"; }
-std::string root() { return getenv("CODA_ROOT") ? getenv("CODA_ROOT") : "."; }
-
-Result run(const std::string &args) {
-  std::string o = tmpdir() + "/out.txt", e = tmpdir() + "/err.txt";
-  std::string cmd = "cd " + tmpdir() + " && " + bin() + " " + args + " >" + o + " 2>" + e + " </dev/null";
-  int st = system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  r.out = slurp(o);
-  r.err = slurp(e);
-  return r;
-}
-
-bool have(const char *tool) {
-  std::string c = std::string("command -v ") + tool + " >/dev/null 2>&1";
-  return system(c.c_str()) == 0;
-}
 
 // Skips unless verilator is there and `coda cosim` knows the block.
 #define NEED_COSIM()                                                                          \

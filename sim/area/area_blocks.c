@@ -6,6 +6,7 @@
  * itself: every params.def key whose UpperCamel name the top declares.
  */
 #include "area.h"
+#include "../core/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -150,26 +151,6 @@ void area_upper_camel(const char *sec, const char *key, char *out, size_t len) {
 
 /* ---- the top's parameters, from its Verilog ------------------------------ */
 
-static char *read_text(const char *path, coda_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    coda_errf(err, CODA_EIO, "%s: cannot read: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 14, n = 0;
-  char *b = malloc(cap);
-  while (b) {
-    n += fread(b + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    char *nb = realloc(b, cap *= 2);
-    if (!nb) { free(b); b = NULL; }
-    else b = nb;
-  }
-  fclose(f);
-  if (!b) { coda_errf(err, CODA_ENOMEM, "%s: out of memory", path); return NULL; }
-  b[n] = 0;
-  return b;
-}
 
 /* Blanks out // and block comments and string literals (keeps offsets). */
 static void strip_comments(char *s) {
@@ -287,7 +268,7 @@ int area_rtl_params(const area_block_t *b, const char *root, const arch_cfg_t *c
   char path[4096];
   snprintf(path, sizeof path, "%s/%s/%s.v", root, b->rtl_dir, b->top);
   coda_err_t e = {0};
-  char *text = read_text(path, &e);
+  char *text = coda_read_file(path, NULL, &e);
   if (!text)
     return coda_errf(err, e.code, "%s: cannot read the RTL top: %s", b->name, e.msg);
   strip_comments(text);

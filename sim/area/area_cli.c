@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "area.h"
+#include "../core/util.h"
 
 #define AREA_MAX_SETS 64
 
@@ -38,25 +39,10 @@ static int fail(const coda_err_t *e) {
   return 2;
 }
 
-/* The repo root: $CODA_ROOT, else the folder above build/ (or build/asan/)
- * holding the running binary, else the current directory. */
+/* The repo root (sim/core/util.h), made absolute. */
 static void find_root(char *out, size_t len) {
-  char tmp[PATH_MAX] = ".";
-  const char *env = getenv("CODA_ROOT");
-  if (env && *env) {
-    snprintf(tmp, sizeof tmp, "%s", env);
-  } else {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-      exe[n] = 0;
-      char *s = strrchr(exe, '/');
-      if (s) *s = 0;
-      s = strrchr(exe, '/');
-      if (s && !strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
-      if (s && !strcmp(s, "/build")) { *s = 0; snprintf(tmp, sizeof tmp, "%s", exe); }
-    }
-  }
+  char tmp[PATH_MAX];
+  coda_root(tmp, sizeof tmp);
   if (!realpath(tmp, out)) snprintf(out, len, "%s", tmp);
 }
 

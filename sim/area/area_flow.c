@@ -23,6 +23,7 @@
  * clock, no wire load (the OSU liberty has no wire-load model).
  */
 #include "area.h"
+#include "../core/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -55,27 +56,6 @@ static void pjoin(char *dst, size_t len, const char *a, const char *b) {
   if (n < 0 && len) dst[0] = 0;
 }
 
-static char *slurp(const char *path, size_t *len, coda_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    coda_errf(err, CODA_EIO, "%s: cannot read: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  while (b) {
-    n += fread(b + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    char *nb = realloc(b, cap *= 2);
-    if (!nb) { free(b); b = NULL; }
-    else b = nb;
-  }
-  fclose(f);
-  if (!b) { coda_errf(err, CODA_ENOMEM, "%s: out of memory", path); return NULL; }
-  b[n] = 0;
-  if (len) *len = n;
-  return b;
-}
 
 static int is_file(const char *p) {
   struct stat st;
@@ -205,7 +185,7 @@ static int capture_line(const char *exe, const char *arg, char *out, size_t len,
 /* The first "ERROR" line of a tool log, for one-line messages. */
 static void first_error(const char *log, char *out, size_t len) {
   snprintf(out, len, "no error line in the log");
-  char *t = slurp(log, NULL, NULL);
+  char *t = coda_read_file(log, NULL, NULL);
   if (!t) return;
   for (char *l = t; l && *l;) {
     char *nl = strchr(l, '\n');
@@ -240,7 +220,7 @@ static void fnv_str(uint64_t *h, const char *s) { fnv(h, s, strlen(s) + 1); }
 
 static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
   size_t n;
-  char *b = slurp(path, &n, err);
+  char *b = coda_read_file(path, &n, err);
   if (!b) return err->code;
   uint64_t len = n;
   fnv(h, &len, sizeof len);
@@ -265,7 +245,7 @@ typedef struct liberty {
 /* Reads `library(...)` and each `cell(...)`'s `area` (the liberty's area
  * unit; for OSU018 um2). A small scanner: comments, strings, brace depth. */
 static int liberty_read(liberty_t *lib, const char *path, coda_err_t *err) {
-  char *t = slurp(path, NULL, err);
+  char *t = coda_read_file(path, NULL, err);
   if (!t) return err->code;
   memset(lib, 0, sizeof *lib);
   int depth = 0, cell_depth = -1;
@@ -427,7 +407,7 @@ static void hier_free(hier_t *h) { free(h->m); }
 /* Yosys's own total: "Chip area for top module '\top': N" (or, for a flat
  * design, "Chip area for module '\top': N"). NAN if absent. */
 static double yosys_total(const char *stat_txt) {
-  char *t = slurp(stat_txt, NULL, NULL);
+  char *t = coda_read_file(stat_txt, NULL, NULL);
   if (!t) return NAN;
   double v = NAN;
   const char *keys[] = {"Chip area for top module", "Chip area for module"};
@@ -508,7 +488,7 @@ static int compute_key(flow_t *f, coda_err_t *err) {
     pjoin(p, sizeof p, f->root, f->files[i]);
     fnv_str(&h, f->files[i]);
     if ((rc = fnv_file(&h, p, err))) return rc;
-    char *t = slurp(p, NULL, NULL);
+    char *t = coda_read_file(p, NULL, NULL);
     if (t && strstr(t, "`include")) f->uses_include = 1;
     free(t);
   }
@@ -692,7 +672,7 @@ static int write_scripts(const flow_t *f, const char *dir, const char *final_dir
  * into its JSON (between "modules" and "design"); those lines are dropped:
  * every JSON line starts with a quote or a bracket. */
 static json_t *load_stat_json(const char *path, coda_err_t *err) {
-  char *t = slurp(path, NULL, err);
+  char *t = coda_read_file(path, NULL, err);
   if (!t) return NULL;
   char *w = t;
   for (char *l = t; *l;) {
@@ -865,7 +845,7 @@ static int timing_results(const flow_t *f, const liberty_t *lib, const char *dir
   if (rc) return rc;
 
   pjoin(p, sizeof p, dir, "sta.log");
-  char *log = slurp(p, NULL, err);
+  char *log = coda_read_file(p, NULL, err);
   if (!log) return err->code;
   /* a leading newline so every CODA line matches "\nCODA " */
   size_t ll = strlen(log);

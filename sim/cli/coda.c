@@ -20,6 +20,7 @@
 #include "../../reports/report.h"
 #include "../area/area.h"
 #include "../core/config.h"
+#include "../core/util.h"
 #include "../cosim/cosim.h"
 #include "../dev/device.h"
 #include "../ref/refgemm.h"
@@ -214,25 +215,11 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* The default per-event energy table: $CODA_ROOT or next to the binary. */
+/* The default per-event energy table, in the source tree. */
 static void default_energy(char *buf, size_t len) {
-  const char *root = getenv("CODA_ROOT");
-  if (root && *root) { snprintf(buf, len, "%s/reports/energy/horowitz45.json", root); return; }
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *s = strrchr(exe, '/');
-    if (s) *s = 0;
-    s = strrchr(exe, '/');
-    if (s && (!strcmp(s, "/build") || !strcmp(s, "/asan"))) {
-      if (!strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
-      if (s) *s = 0;
-      snprintf(buf, len, "%s/reports/energy/horowitz45.json", exe);
-      return;
-    }
-  }
-  snprintf(buf, len, "reports/energy/horowitz45.json");
+  char root[PATH_MAX];
+  coda_root(root, sizeof root);
+  snprintf(buf, len, "%s/reports/energy/horowitz45.json", root);
 }
 
 static int load_cfg(const cli_t *c, arch_cfg_t *cfg, coda_err_t *err) {
@@ -381,30 +368,10 @@ static int cmd_sim(const cli_t *c) {
   return ex;
 }
 
-static char *slurp(const char *path, coda_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) { coda_errf(err, CODA_EINVAL, "%s: cannot read: %s", path, strerror(errno)); return NULL; }
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  while (b) {
-    size_t r = fread(b + n, 1, cap - n - 1, f);
-    n += r;
-    if (n < cap - 1) break;
-    if (cap > (1u << 30)) { free(b); b = NULL; coda_errf(err, CODA_EINVAL, "%s: larger than 1 GiB", path); break; }
-    char *nb = realloc(b, cap *= 2);
-    if (!nb) { free(b); b = NULL; }
-    else b = nb;
-  }
-  fclose(f);
-  if (b) b[n] = 0;
-  else if (!err->msg[0]) coda_errf(err, CODA_ENOMEM, "%s: out of memory", path);
-  return b;
-}
-
 static int cmd_asm(const cli_t *c) {
   coda_err_t err = {0};
   if (c->npos != 1 || !c->out) return usage_err("asm: expected `coda asm P.s -o P.cbin`%s", "");
-  char *text = slurp(c->pos[0], &err);
+  char *text = coda_read_file(c->pos[0], NULL, &err);
   if (!text) return fail(&err);
   cbin_t p;
   int rc = isa_asm_program(text, c->pos[0], &p, &err);
@@ -460,6 +427,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
   else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
+  else if (!strcmp(c.cmd, "energy")) { int energy_main(int, char **); return energy_main(argc, argv); } /* sim/energy/energy_flow.h */
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

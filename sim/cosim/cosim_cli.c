@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cosim_int.h"
+#include "../core/util.h"
 
 #define MAX_ARGS 256
 #define VERILATOR_FLAGS "--cc --exe -O2 --trace --prefix Vtop"
@@ -124,21 +125,7 @@ static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_P
 /* The source tree: $CODA_ROOT, else the directory above build/ (or
  * build/asan/) holding this executable, else the current directory. */
 static int find_root(build_t *b, coda_err_t *err) {
-  const char *env = getenv("CODA_ROOT");
-  if (env && *env) pathf(b->root, sizeof b->root, "%s", env);
-  else {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    pathf(b->root, sizeof b->root, ".");
-    if (n > 0) {
-      exe[n] = 0;
-      char *s = strrchr(exe, '/');
-      if (s) *s = 0;
-      s = strrchr(exe, '/');
-      if (s && !strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
-      if (s && !strcmp(s, "/build")) { *s = 0; pathf(b->root, sizeof b->root, "%s", exe[0] ? exe : "/"); }
-    }
-  }
+  coda_root(b->root, sizeof b->root);
   char probe[PATH_MAX + 64];
   pathf(probe, sizeof probe, "%s/sim/cosim/harness.cc", b->root);
   if (!is_file(probe))
