@@ -428,6 +428,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
   else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
   else if (!strcmp(c.cmd, "energy")) { int energy_main(int, char **); return energy_main(argc, argv); } /* sim/energy/energy_flow.h */
+  else if (!strcmp(c.cmd, "energy")) { int energy_main(int, char **); return energy_main(argc, argv); } /* sim/energy/energy_flow.h */
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

@@ -1,0 +1,1072 @@
+/* energy_flow.c: the activity-based energy flow behind `coda energy` (see
+ * energy_flow.h for the steps). Cache layout under build/energy-cache/:
+ *   net-<nkey>/   net.v (mapped, flat), cells.v (liberty functions),
+ *                 net.json (drivers), obj/Vtop (the verilated driver), logs;
+ *                 nkey = hash of flow version, tools, liberty, RTL files,
+ *                 top, tile parameters, driver.cc and energy_flow.h
+ *   <rkey>.json   the coda.energy.v1 result; run-<rkey>/ its coverage.dat,
+ *                 activity.tcl, power.tcl, sta.log; rkey = nkey + stimulus
+ *                 (kind, W, rate, cycles, seed, energy_stim.c, the block's
+ *                 stimulus file) + clock.
+ * The driver is relinked when build/libcoda.a changes (stamp), under an
+ * exclusive lock on the netlist folder.
+ */
+#include "energy_flow.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../area/area.h"
+#include "../cosim/cosim.h"
+
+#define MAX_PARAMS 16
+#define TILE_M 2
+#define LUT_TILE_N 4
+#define MAC_TILE_N 2
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static void pjoin(char *dst, size_t len, const char *a, const char *b) {
+  if (snprintf(dst, len, "%s/%s", a, b) < 0 && len) dst[0] = 0;
+}
+
+static char *slurp(const char *path, size_t *len, coda_err_t *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (err) coda_errf(err, CODA_EIO, "%s: cannot read: %s", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap);
+  while (b) {
+    n += fread(b + n, 1, cap - n - 1, f);
+    if (n < cap - 1) break;
+    char *nb = realloc(b, cap *= 2);
+    if (!nb) { free(b); b = NULL; }
+    else b = nb;
+  }
+  fclose(f);
+  if (!b) {
+    if (err) coda_errf(err, CODA_ENOMEM, "%s: out of memory", path);
+    return NULL;
+  }
+  b[n] = 0;
+  if (len) *len = n;
+  return b;
+}
+
+static int is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int mkdir_p(const char *path) {
+  char tmp[PATH_MAX];
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp) return -1;
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
+  return 0;
+}
+
+static void rm_rf(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char p[PATH_MAX];
+    pjoin(p, sizeof p, path, e->d_name);
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_rf(p);
+    else remove(p);
+  }
+  closedir(d);
+  rmdir(path);
+}
+
+static int find_exe(const char *name, char *out, size_t len) {
+  const char *path = getenv("PATH");
+  if (!path || !*path) return 0;
+  for (const char *s = path; *s;) {
+    const char *e = strchr(s, ':');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n) {
+      snprintf(out, len, "%.*s/%s", (int)n, s, name);
+      if (access(out, X_OK) == 0 && is_file(out)) return 1;
+    }
+    if (!e) break;
+    s = e + 1;
+  }
+  return 0;
+}
+
+/* Runs argv in cwd with stdout+stderr appended to log; exit status or -1. */
+static int run(char *const argv[], const char *cwd, const char *log) {
+  pid_t p = fork();
+  if (p < 0) return -1;
+  if (p == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in < 0 || out < 0 || (cwd && chdir(cwd))) _exit(126);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  int st;
+  while (waitpid(p, &st, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* First line `exe arg` prints (tool versions). */
+static int tool_version(const char *exe, const char *arg, char *out, size_t len) {
+  char cmd[PATH_MAX + 64];
+  snprintf(cmd, sizeof cmd, "'%s' %s 2>/dev/null", exe, arg);
+  FILE *p = popen(cmd, "r");
+  out[0] = 0;
+  if (!p) return -1;
+  if (!fgets(out, (int)len, p)) out[0] = 0;
+  pclose(p);
+  char *nl = strchr(out, '\n');
+  if (nl) *nl = 0;
+  return out[0] ? 0 : -1;
+}
+
+/* The first ERROR/Error/%Error line of a log. */
+static void first_error(const char *log, char *out, size_t len) {
+  snprintf(out, len, "see the log");
+  char *t = slurp(log, NULL, NULL);
+  if (!t) return;
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    if (!strncmp(l, "ERROR", 5) || !strncmp(l, "Error", 5) || !strncmp(l, "%Error", 6)) {
+      snprintf(out, len, "%.200s", l);
+      break;
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+}
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void fnv(uint64_t *h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    *h ^= b[i];
+    *h *= 0x100000001b3ull;
+  }
+}
+static void fnv_str(uint64_t *h, const char *s) { fnv(h, s, strlen(s) + 1); }
+static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
+  size_t n;
+  char *b = slurp(path, &n, err);
+  if (!b) return err->code;
+  fnv(h, &n, sizeof n);
+  fnv(h, b, n);
+  free(b);
+  return CODA_OK;
+}
+
+void energy_find_root(char *out, size_t len) {
+  char tmp[PATH_MAX] = ".";
+  const char *env = getenv("CODA_ROOT");
+  if (env && *env) {
+    snprintf(tmp, sizeof tmp, "%s", env);
+  } else {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+      exe[n] = 0;
+      char *s = strrchr(exe, '/');
+      if (s) *s = 0;
+      s = strrchr(exe, '/');
+      if (s && !strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
+      if (s && !strcmp(s, "/build")) { *s = 0; snprintf(tmp, sizeof tmp, "%s", exe); }
+    }
+  }
+  if (!realpath(tmp, out)) snprintf(out, len, "%s", tmp);
+}
+
+void energy_opts_default(energy_opts_t *o) {
+  memset(o, 0, sizeof *o);
+  o->stim = ESTIM_STEADY;
+  o->wbits = 2;
+  o->valid_rate = 0.9;
+  o->cycles = 4000;
+  o->seed = 1;
+}
+
+/* ---- the flow's state ---------------------------------------------------------- */
+
+typedef struct eflow {
+  const cosim_block_t *cb;
+  const area_block_t *ab;
+  int is_lut;
+  char root[PATH_MAX], liberty[PATH_MAX], cache[PATH_MAX];
+  char yosys[PATH_MAX], sta[PATH_MAX], verilator[PATH_MAX];
+  char yosys_ver[256], sta_ver[256], vl_ver[256];
+  arch_cfg_t cfg, tcfg;            /* configured and tile */
+  char pkey[MAX_PARAMS][48];       /* tile parameters: config key */
+  char prtl[MAX_PARAMS][48];       /*   RTL name */
+  uint64_t pval[MAX_PARAMS];       /*   value */
+  int np;
+  char nkey[17], rkey[17];
+  char ndir[PATH_MAX + 32];        /* net-<nkey> */
+  uint64_t libh;                   /* build/libcoda.a */
+} eflow_t;
+
+static const char *const STIM_NAMES[] = {"steady", "zero", "cosim"};
+
+static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const energy_opts_t *o, coda_err_t *err) {
+  memset(f, 0, sizeof *f);
+  f->cb = cosim_find(name);
+  f->ab = area_find(name);
+  if (!f->cb || !f->ab) {
+    char known[256] = "";
+    size_t k = 0;
+    for (int i = 0; cosim_block_at(i) && k < sizeof known; i++)
+      if (area_find(cosim_block_at(i)->name))
+        k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", k ? ", " : "", cosim_block_at(i)->name);
+    return coda_errf(err, CODA_EINVAL, "energy: unknown block '%s' (blocks with an RTL twin and a synthesis "
+                     "flow: %s)", name, known);
+  }
+  f->is_lut = !strcmp(name, "lut_tc");
+  if (o->wbits < 1 || o->wbits > 4)
+    return coda_errf(err, CODA_EINVAL, "energy: --wbits %u: the RTL supports W1..W4", o->wbits);
+  if (!(o->valid_rate > 0 && o->valid_rate <= 1))
+    return coda_errf(err, CODA_EINVAL, "energy: --valid-rate %g: expected a fraction in (0, 1]", o->valid_rate);
+  if (!o->cycles || o->cycles > 100000000ull)
+    return coda_errf(err, CODA_EINVAL, "energy: --cycles %" PRIu64 ": expected 1..10^8", o->cycles);
+  f->cfg = *cfg;
+  int rc = f->ab->check(cfg, err);
+  if (rc) return rc;
+  uint32_t ib, ob;
+  if ((rc = f->cb->shape(cfg, &ib, &ob, err))) return rc;
+  /* the tile: the same core with M and N capped */
+  f->tcfg = *cfg;
+  if (f->tcfg.core_m > TILE_M) f->tcfg.core_m = TILE_M;
+  uint64_t tn = f->is_lut ? LUT_TILE_N : MAC_TILE_N;
+  if (f->tcfg.core_n > tn) f->tcfg.core_n = tn;
+  if ((rc = f->ab->check(&f->tcfg, err)) || (rc = f->cb->shape(&f->tcfg, &ib, &ob, err))) return rc;
+  for (const char *const *p = f->cb->params; *p && f->np < MAX_PARAMS; p++, f->np++) {
+    char sec[48];
+    const char *dot = strchr(*p, '.');
+    snprintf(sec, sizeof sec, "%.*s", dot ? (int)(dot - *p) : 0, *p);
+    snprintf(f->pkey[f->np], sizeof f->pkey[0], "%s", *p);
+    area_upper_camel(sec, dot ? dot + 1 : *p, f->prtl[f->np], sizeof f->prtl[0]);
+    f->pval[f->np] = area_cfg_get_u(&f->tcfg, *p);
+  }
+  snprintf(f->root, sizeof f->root, "%s", o->root);
+  if (o->cache_dir) snprintf(f->cache, sizeof f->cache, "%s", o->cache_dir);
+  else pjoin(f->cache, sizeof f->cache, o->root, "build/energy-cache");
+  if (!find_exe("yosys", f->yosys, sizeof f->yosys))
+    return coda_errf(err, CODA_EINVAL, "energy: yosys not found on PATH (`make deps` installs the Debian package yosys)");
+  if (!find_exe("sta", f->sta, sizeof f->sta))
+    return coda_errf(err, CODA_EINVAL, "energy: sta (OpenSTA) not found on PATH (`make deps` installs the Debian "
+                     "package opensta)");
+  if (!find_exe("verilator", f->verilator, sizeof f->verilator))
+    return coda_errf(err, CODA_EINVAL, "energy: verilator not found on PATH (`make deps` installs the Debian "
+                     "package verilator)");
+  char lib[PATH_MAX];
+  if (o->liberty) snprintf(lib, sizeof lib, "%s", o->liberty);
+  else pjoin(lib, sizeof lib, o->root, "build/tech/osu018/osu018_stdcells.lib");
+  if (!is_file(lib) || !realpath(lib, f->liberty))
+    return coda_errf(err, CODA_EINVAL, "energy: liberty %s not found (`make tech` extracts it from the Debian "
+                     "package qflow-tech-osu018)", lib);
+  char libcoda[PATH_MAX + 32];
+  pjoin(libcoda, sizeof libcoda, o->root, "build/libcoda.a");
+  f->libh = 0xcbf29ce484222325ull;
+  if (!is_file(libcoda) || fnv_file(&f->libh, libcoda, err))
+    return coda_errf(err, CODA_EINVAL, "energy: %s not found (run make first)", libcoda);
+  if (tool_version(f->yosys, "-V", f->yosys_ver, sizeof f->yosys_ver) ||
+      tool_version(f->sta, "-version", f->sta_ver, sizeof f->sta_ver) ||
+      tool_version(f->verilator, "--version", f->vl_ver, sizeof f->vl_ver))
+    return coda_errf(err, CODA_EINVAL, "energy: yosys, sta or verilator does not run (`make deps` reinstalls them)");
+
+  /* keys */
+  uint64_t h = 0xcbf29ce484222325ull;
+  fnv_str(&h, ENERGY_FLOW_VERSION);
+  fnv_str(&h, f->yosys_ver);
+  fnv_str(&h, f->sta_ver);
+  fnv_str(&h, f->vl_ver);
+  if ((rc = fnv_file(&h, f->liberty, err))) return rc;
+  fnv_str(&h, f->cb->rtl_top);
+  char p[PATH_MAX + 64];
+  for (const char *const *r = f->cb->rtl_files; *r; r++) {
+    pjoin(p, sizeof p, f->root, *r);
+    fnv_str(&h, *r);
+    if ((rc = fnv_file(&h, p, err))) return rc;
+  }
+  const char *own[] = {"sim/energy/driver.cc", "sim/energy/energy_flow.h", "sim/cosim/cosim.h", NULL};
+  for (int i = 0; own[i]; i++) {
+    pjoin(p, sizeof p, f->root, own[i]);
+    if ((rc = fnv_file(&h, p, err))) return rc;
+  }
+  for (int i = 0; i < f->np; i++) {
+    fnv_str(&h, f->prtl[i]);
+    fnv(&h, &f->pval[i], sizeof f->pval[i]);
+  }
+  snprintf(f->nkey, sizeof f->nkey, "%016" PRIx64, h);
+  char nm[64];
+  snprintf(nm, sizeof nm, "net-%s", f->nkey);
+  pjoin(f->ndir, sizeof f->ndir, f->cache, nm);
+
+  fnv_str(&h, STIM_NAMES[o->stim]);
+  uint64_t w = o->wbits, c = o->cycles, s = o->seed;
+  fnv(&h, &w, sizeof w);
+  fnv(&h, &c, sizeof c);
+  fnv(&h, &s, sizeof s);
+  char rate[64];
+  snprintf(rate, sizeof rate, "%.17g %.17g", o->valid_rate, cfg->core_freq_mhz);
+  fnv_str(&h, rate);
+  const char *stimf[] = {"sim/energy/energy_stim.c", NULL, NULL};
+  char blkf[64];
+  snprintf(blkf, sizeof blkf, "sim/cosim/blk_%s.c", name);
+  stimf[1] = blkf;
+  for (int i = 0; stimf[i]; i++) {
+    pjoin(p, sizeof p, f->root, stimf[i]);
+    if (is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
+  }
+  snprintf(f->rkey, sizeof f->rkey, "%016" PRIx64, h);
+  return CODA_OK;
+}
+
+/* ---- the netlist and the verilated driver ------------------------------------- */
+
+static int write_file(const char *dir, const char *name, const char *text, coda_err_t *err) {
+  char p[PATH_MAX + 64];
+  pjoin(p, sizeof p, dir, name);
+  FILE *o = fopen(p, "w");
+  if (!o || fputs(text, o) < 0 || fclose(o)) {
+    if (o) fclose(o);
+    return coda_errf(err, CODA_EIO, "%s: cannot write", p);
+  }
+  return CODA_OK;
+}
+
+static int yosys_step(const eflow_t *f, const char *dir, const char *script, const char *log, coda_err_t *err) {
+  char *argv[] = {(char *)f->yosys, "-q", "-l", (char *)log, (char *)script, NULL};
+  char out[PATH_MAX + 64];
+  pjoin(out, sizeof out, dir, "yosys.out");
+  if (run(argv, dir, out) != 0) {
+    char lp[PATH_MAX + 64], e[256];
+    pjoin(lp, sizeof lp, dir, log);
+    first_error(lp, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: %s: yosys %s failed (%s): %s", f->cb->name, script, lp, e);
+  }
+  return CODA_OK;
+}
+
+static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t *err) {
+  char s[16384];
+  size_t n = 0;
+  const char *L = f->liberty, *T = f->cb->rtl_top;
+  n += (size_t)snprintf(s + n, sizeof s - n, "# generated by coda energy (%s)\nread_verilog -sv -defer -I\"%s/rtl/include\"",
+                        ENERGY_FLOW_VERSION, f->root);
+  for (const char *const *r = f->cb->rtl_files; *r && n < sizeof s; r++)
+    n += (size_t)snprintf(s + n, sizeof s - n, " \"%s/%s\"", f->root, *r);
+  n += (size_t)snprintf(s + n, sizeof s - n, "\nhierarchy -check -top %s", T);
+  for (int i = 0; i < f->np && n < sizeof s; i++)
+    n += (size_t)snprintf(s + n, sizeof s - n, " -chparam %s %" PRIu64, f->prtl[i], f->pval[i]);
+  if (n < sizeof s)
+    snprintf(s + n, sizeof s - n,
+             "\nsynth -top %s -flatten\ndfflibmap -liberty \"%s\"\nabc -liberty \"%s\"\nopt_clean -purge\n"
+             "tee -q -o syn_stat.txt stat -liberty \"%s\"\nwrite_verilog -noattr -simple-lhs net.v\n",
+             T, L, L, L);
+  int rc = write_file(dir, "syn.ys", s, err);
+  snprintf(s, sizeof s, "read_liberty -ignore_miss_func \"%s\"\nwrite_verilog -noattr cells.v\n", L);
+  if (!rc) rc = write_file(dir, "cells.ys", s, err);
+  snprintf(s, sizeof s, "read_liberty -lib \"%s\"\nread_verilog net.v\nhierarchy -top %s\nwrite_json net.json\n", L, T);
+  if (!rc) rc = write_file(dir, "json.ys", s, err);
+  if (!rc) rc = write_file(dir, "cov.vlt", "`verilator_config\ncoverage_off -file \"*cells.v\"\n", err);
+  if (progress) {
+    char par[512] = "";
+    size_t k = 0;
+    for (int i = 0; i < f->np && k < sizeof par; i++)
+      k += (size_t)snprintf(par + k, sizeof par - k, "%s%s=%" PRIu64, i ? " " : "", f->pkey[i], f->pval[i]);
+    fprintf(progress, "coda: energy: synthesizing and verilating the %s tile (%s); cached in %s\n", f->cb->name,
+            par, f->cache);
+    fflush(progress);
+  }
+  if (!rc) rc = yosys_step(f, dir, "syn.ys", "yosys_syn.log", err);
+  if (!rc) rc = yosys_step(f, dir, "cells.ys", "yosys_cells.log", err);
+  if (!rc) rc = yosys_step(f, dir, "json.ys", "yosys_json.log", err);
+  if (rc) return rc;
+
+  /* verilate */
+  char obj[PATH_MAX + 64], log[PATH_MAX + 64], cflags[PATH_MAX + 64], ldflags[PATH_MAX + 64], drv[PATH_MAX + 64];
+  pjoin(obj, sizeof obj, dir, "obj");
+  pjoin(log, sizeof log, dir, "verilator.log");
+  snprintf(cflags, sizeof cflags, "-I%s -O1", f->root);
+  snprintf(ldflags, sizeof ldflags, "%s/build/libcoda.a -ljansson -lz -lm", f->root);
+  pjoin(drv, sizeof drv, f->root, "sim/energy/driver.cc");
+  char *vargv[] = {f->verilator, "--cc", "--exe", "--coverage-toggle", "--coverage-underscore", "-Wno-fatal",
+                   "-Wno-lint", "-Wno-style", "--prefix", "Vtop", "--top-module", (char *)T, "--Mdir", obj,
+                   "-CFLAGS", cflags, "-LDFLAGS", ldflags, "cov.vlt", "cells.v", "net.v", drv, NULL};
+  if (run(vargv, dir, log) != 0) {
+    char e[256];
+    first_error(log, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: %s: verilating the netlist failed (%s): %s", f->cb->name, log, e);
+  }
+  char jobs[32];
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  snprintf(jobs, sizeof jobs, "-j%ld", ncpu > 0 ? ncpu : 1);
+  char make[PATH_MAX];
+  if (!find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
+  /* gate-level C++ is huge: compile it unoptimized (seconds, not minutes) */
+  char *margv[] = {make, jobs, "-C", obj, "-f", "Vtop.mk", "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1", NULL};
+  if (run(margv, dir, log) != 0)
+    return coda_errf(err, CODA_EINVAL, "energy: %s: building the verilated netlist failed; see %s", f->cb->name, log);
+  char stamp[64];
+  snprintf(stamp, sizeof stamp, "%016" PRIx64 "\n", f->libh);
+  return write_file(dir, "libcoda.hash", stamp, err);
+}
+
+/* The netlist folder, built if missing, relinked if libcoda.a changed;
+ * returns with *lock held (exclusive). */
+static int ensure_netlist(eflow_t *f, FILE *progress, int *lock, coda_err_t *err) {
+  if (mkdir_p(f->cache)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", f->cache, strerror(errno));
+  char lp[PATH_MAX + 64];
+  snprintf(lp, sizeof lp, "%s.lock", f->ndir);
+  *lock = open(lp, O_RDWR | O_CREAT, 0644);
+  if (*lock < 0) return coda_errf(err, CODA_EIO, "%s: %s", lp, strerror(errno));
+  flock(*lock, LOCK_EX);
+  char exe[PATH_MAX + 64];
+  pjoin(exe, sizeof exe, f->ndir, "obj/Vtop");
+  if (!is_file(exe)) {
+    char tmp[PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", f->ndir, (long)getpid());
+    rm_rf(tmp);
+    if (mkdir_p(tmp)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    int rc = build_netlist(f, tmp, progress, err);
+    if (rc) {
+      char failed[PATH_MAX + 64];
+      snprintf(failed, sizeof failed, "%s.failed", f->ndir);
+      rm_rf(failed);
+      rename(tmp, failed);
+      return rc;
+    }
+    rm_rf(f->ndir);
+    if (rename(tmp, f->ndir)) return coda_errf(err, CODA_EIO, "%s: cannot rename: %s", tmp, strerror(errno));
+    return CODA_OK;
+  }
+  char sp[PATH_MAX + 64];
+  pjoin(sp, sizeof sp, f->ndir, "libcoda.hash");
+  char *st = slurp(sp, NULL, NULL);
+  uint64_t old = st ? strtoull(st, NULL, 16) : 0;
+  free(st);
+  if (old == f->libh) return CODA_OK;
+  char obj[PATH_MAX + 64], log[PATH_MAX + 64], make[PATH_MAX];
+  pjoin(obj, sizeof obj, f->ndir, "obj");
+  pjoin(log, sizeof log, f->ndir, "relink.log");
+  if (!find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
+  unlink(exe);
+  char *margv[] = {make, "-s", "-C", obj, "-f", "Vtop.mk", "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1", NULL};
+  if (run(margv, f->ndir, log) != 0 || !is_file(exe))
+    return coda_errf(err, CODA_EIO, "energy: relinking %s against build/libcoda.a failed; see %s", exe, log);
+  char stamp[64];
+  snprintf(stamp, sizeof stamp, "%016" PRIx64 "\n", f->libh);
+  return write_file(f->ndir, "libcoda.hash", stamp, err);
+}
+
+/* ---- activity: coverage.dat + ports -> toggles per bit of net.json ------------- */
+
+typedef struct tog_map {
+  char **name;     /* "net[idx]" or "net" */
+  uint64_t *count;
+  size_t n, cap;
+} tog_map_t;
+
+static int tog_add(tog_map_t *m, const char *name, uint64_t c) {
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 4096;
+    char **nn = realloc(m->name, cap * sizeof *nn);
+    if (!nn) return -1;
+    m->name = nn;
+    uint64_t *nc = realloc(m->count, cap * sizeof *nc);
+    if (!nc) return -1;
+    m->count = nc;
+    m->cap = cap;
+  }
+  m->name[m->n] = strdup(name);
+  if (!m->name[m->n]) return -1;
+  m->count[m->n++] = c;
+  return 0;
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void tog_free(tog_map_t *m) {
+  for (size_t i = 0; i < m->n; i++) free(m->name[i]);
+  free(m->name);
+  free(m->count);
+}
+
+static long tog_find(const tog_map_t *m, const char *name) {
+  size_t lo = 0, hi = m->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(m->name[mid], name);
+    if (!c) return (long)mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+/* Verilator writes "a.b[3]" as "a__02eb__05b3__05d": __0XX is a hex byte. */
+static void demangle(const char *s, char *out, size_t len) {
+  size_t j = 0;
+  for (size_t i = 0; s[i] && j + 1 < len;) {
+    if (s[i] == '_' && s[i + 1] == '_' && s[i + 2] == '0' && isxdigit((unsigned char)s[i + 3]) &&
+        isxdigit((unsigned char)s[i + 4])) {
+      char hx[3] = {s[i + 3], s[i + 4], 0};
+      out[j++] = (char)strtol(hx, NULL, 16);
+      i += 5;
+    } else {
+      out[j++] = s[i++];
+    }
+  }
+  out[j] = 0;
+}
+
+/* Reads coverage.dat (v_toggle points of the top module) and <cov>.ports. */
+static int read_toggles(const char *cov, tog_map_t *m, coda_err_t *err) {
+  char *t = slurp(cov, NULL, err);
+  if (!t) return err->code;
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    if (l[0] == 'C' && strstr(l, "v_toggle/")) {
+      char *o = strstr(l, "\001o\002"), *q = strrchr(l, '\'');
+      if (o && q) {
+        o += 3;
+        char *e = strchr(o, '\001');
+        if (e) {
+          char raw[512], name[512];
+          snprintf(raw, sizeof raw, "%.*s", (int)(e - o), o);
+          demangle(raw, name, sizeof name);
+          if (tog_add(m, name, strtoull(q + 1, NULL, 10))) { free(t); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
+        }
+      }
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+  char pp[PATH_MAX + 16];
+  snprintf(pp, sizeof pp, "%s.ports", cov);
+  t = slurp(pp, NULL, err);
+  if (!t) return err->code;
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    char port[64];
+    unsigned long bit;
+    unsigned long long c;
+    if (sscanf(l, "%63s %lu %llu", port, &bit, &c) == 3) {
+      char name[96];
+      snprintf(name, sizeof name, "%s[%lu]", port, bit);
+      if (tog_add(m, name, c)) { free(t); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+  /* sort name/count pairs together */
+  typedef struct { char *n; uint64_t c; } pair_t;
+  pair_t *pr = malloc((m->n ? m->n : 1) * sizeof *pr);
+  if (!pr) return coda_errf(err, CODA_ENOMEM, "out of memory");
+  for (size_t i = 0; i < m->n; i++) { pr[i].n = m->name[i]; pr[i].c = m->count[i]; }
+  qsort(pr, m->n, sizeof *pr, cmp_names); /* first member is the name pointer */
+  for (size_t i = 0; i < m->n; i++) { m->name[i] = pr[i].n; m->count[i] = pr[i].c; }
+  free(pr);
+  return CODA_OK;
+}
+
+/* Per bit id of net.json: its toggles (-1 unknown), its driver. */
+typedef struct bitinfo {
+  int64_t toggles;
+  const char *cell, *pin; /* driving cell instance and output pin (borrowed from the JSON) */
+  int in_bit;             /* >= 0: bit of in_i */
+  int clk, rst;
+} bitinfo_t;
+
+typedef struct activity {
+  double cycles;
+  uint64_t nets, nets_toggling, driven, driven_set, in_bits;
+  double sum_rate, max_rate, in_rate_sum;
+  uint64_t in_toggles, internal_toggles;
+} activity_t;
+
+static int strip_name(const char *s, char *out, size_t len) {
+  snprintf(out, len, "%s", s[0] == '\\' ? s + 1 : s);
+  return 0;
+}
+
+/* Escapes a name for a Tcl brace list (no braces in Yosys names here). */
+static void tcl_pin(FILE *o, const char *cell, const char *pin) {
+  char c[512];
+  strip_name(cell, c, sizeof c);
+  fprintf(o, "%s/%s", c, pin);
+}
+
+/* Writes activity.tcl from net.json and the toggles; fills a. */
+static int write_activity(const eflow_t *f, const char *netjson, const tog_map_t *tm, const char *out,
+                          double cycles, activity_t *a, coda_err_t *err) {
+  json_error_t je;
+  json_t *j = json_load_file(netjson, 0, &je);
+  if (!j) return coda_errf(err, CODA_EINVAL, "%s:%d: %s", netjson, je.line, je.text);
+  json_t *mod = json_object_get(json_object_get(j, "modules"), f->cb->rtl_top);
+  if (!mod) { json_decref(j); return coda_errf(err, CODA_EINVAL, "%s: no module %s", netjson, f->cb->rtl_top); }
+  /* largest bit id */
+  json_int_t maxbit = 0;
+  const char *k;
+  json_t *v;
+  json_t *nets = json_object_get(mod, "netnames"), *cells = json_object_get(mod, "cells");
+  json_object_foreach(nets, k, v) {
+    json_t *bits = json_object_get(v, "bits");
+    for (size_t i = 0; i < json_array_size(bits); i++)
+      if (json_is_integer(json_array_get(bits, i)) && json_integer_value(json_array_get(bits, i)) > maxbit)
+        maxbit = json_integer_value(json_array_get(bits, i));
+  }
+  bitinfo_t *bi = calloc((size_t)maxbit + 1, sizeof *bi);
+  if (!bi) { json_decref(j); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
+  for (json_int_t i = 0; i <= maxbit; i++) { bi[i].toggles = -1; bi[i].in_bit = -1; }
+  json_object_foreach(nets, k, v) {
+    json_t *bits = json_object_get(v, "bits");
+    json_int_t off = json_integer_value(json_object_get(v, "offset"));
+    int upto = json_integer_value(json_object_get(v, "upto")) != 0;
+    size_t nb = json_array_size(bits);
+    char base[400];
+    strip_name(k, base, sizeof base);
+    for (size_t i = 0; i < nb; i++) {
+      json_t *b = json_array_get(bits, i);
+      if (!json_is_integer(b)) continue;
+      json_int_t id = json_integer_value(b);
+      char nm[512];
+      if (nb == 1 && !json_object_get(v, "offset") && strcmp(base, "in_i") && strcmp(base, "out_o"))
+        snprintf(nm, sizeof nm, "%s", base);
+      else
+        snprintf(nm, sizeof nm, "%s[%lld]", base, (long long)(upto ? off + (json_int_t)nb - 1 - (json_int_t)i : off + (json_int_t)i));
+      long t = tog_find(tm, nm);
+      if (t >= 0 && (int64_t)tm->count[t] > bi[id].toggles) bi[id].toggles = (int64_t)tm->count[t];
+      if (!strcmp(base, "in_i")) bi[id].in_bit = (int)(upto ? off + (json_int_t)nb - 1 - (json_int_t)i : off + (json_int_t)i);
+      if (!strcmp(base, "clk_i")) bi[id].clk = 1;
+      if (!strcmp(base, "rst_ni")) bi[id].rst = 1;
+    }
+  }
+  json_object_foreach(cells, k, v) {
+    json_t *dirs = json_object_get(v, "port_directions"), *con = json_object_get(v, "connections");
+    const char *pin;
+    json_t *d;
+    json_object_foreach(dirs, pin, d) {
+      if (strcmp(json_string_value(d) ? json_string_value(d) : "", "output")) continue;
+      json_t *bits = json_object_get(con, pin);
+      for (size_t i = 0; i < json_array_size(bits); i++) {
+        json_t *b = json_array_get(bits, i);
+        if (!json_is_integer(b)) continue;
+        bi[json_integer_value(b)].cell = k;
+        bi[json_integer_value(b)].pin = pin;
+      }
+    }
+  }
+  FILE *o = fopen(out, "w");
+  if (!o) { free(bi); json_decref(j); return coda_errf(err, CODA_EIO, "%s: cannot write", out); }
+  fprintf(o, "# generated by coda energy (%s): toggles per cycle of every net, from co-simulation stimulus\n"
+             "# measured over %.0f cycles on the verilated netlist (zero-delay, no glitches)\n",
+          ENERGY_FLOW_VERSION, cycles);
+  memset(a, 0, sizeof *a);
+  a->cycles = cycles;
+  for (json_int_t i = 0; i <= maxbit; i++) {
+    bitinfo_t *b = &bi[i];
+    if (b->clk) continue;
+    int used = b->cell || b->in_bit >= 0 || b->rst;
+    if (!used) continue;
+    a->nets++;
+    double rate = b->toggles > 0 ? (double)b->toggles / cycles : 0.0;
+    if (b->toggles > 0) a->nets_toggling++;
+    if (rate > a->max_rate) a->max_rate = rate;
+    a->sum_rate += rate;
+    if (b->in_bit >= 0 || b->rst) {
+      if (b->in_bit >= 0) { a->in_bits++; a->in_rate_sum += rate; a->in_toggles += (uint64_t)(b->toggles > 0 ? b->toggles : 0); }
+      if (b->rst) fprintf(o, "set_power_activity -input_ports [get_ports {rst_ni}] -activity %.9g\n", rate);
+      else fprintf(o, "set_power_activity -input_ports [get_ports {in_i[%d]}] -activity %.9g\n", b->in_bit, rate);
+      continue;
+    }
+    a->driven++;
+    if (b->toggles >= 0) {
+      a->driven_set++;
+      a->internal_toggles += (uint64_t)b->toggles;
+    }
+    fprintf(o, "set_power_activity -pins [get_pins {");
+    tcl_pin(o, b->cell, b->pin);
+    fprintf(o, "}] -activity %.9g\n", rate);
+  }
+  fclose(o);
+  free(bi);
+  json_decref(j);
+  return CODA_OK;
+}
+
+/* ---- OpenSTA: report_power ------------------------------------------------------ */
+
+typedef struct power {
+  double v[3][4]; /* [sequential, combinational, total][internal, switching, leakage, total], W */
+} power_t;
+
+static int parse_power(const char *log, power_t *p, coda_err_t *err) {
+  char *t = slurp(log, NULL, err);
+  if (!t) return err->code;
+  static const char *const ROWS[3] = {"Sequential", "Combinational", "Total"};
+  int got = 0;
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    for (int r = 0; r < 3; r++) {
+      size_t n = strlen(ROWS[r]);
+      if (!strncmp(l, ROWS[r], n) && l[n] == ' ') {
+        double a, b, c, d;
+        if (sscanf(l + n, "%lf %lf %lf %lf", &a, &b, &c, &d) == 4) {
+          p->v[r][0] = a, p->v[r][1] = b, p->v[r][2] = c, p->v[r][3] = d;
+          got |= 1 << r;
+        }
+      }
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+  if (got != 7) {
+    char e[256];
+    first_error(log, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: OpenSTA's report_power is incomplete (%s): %s", log, e);
+  }
+  return CODA_OK;
+}
+
+/* nom_voltage and default_wire_load of the liberty (0 / "" if absent). */
+static void liberty_facts(const char *lib, double *volt, char *wl, size_t wll, char *name, size_t nl) {
+  *volt = 0;
+  wl[0] = name[0] = 0;
+  char *t = slurp(lib, NULL, NULL);
+  if (!t) return;
+  const char *p = strstr(t, "nom_voltage");
+  if (p && (p = strchr(p, ':'))) *volt = strtod(p + 1, NULL);
+  p = strstr(t, "default_wire_load ");
+  if (!p) p = strstr(t, "default_wire_load:");
+  if (p && (p = strchr(p, ':'))) {
+    p++;
+    while (*p == ' ' || *p == '"') p++;
+    size_t n = strcspn(p, "\";\n");
+    snprintf(wl, wll, "%.*s", (int)n, p);
+  }
+  p = strstr(t, "library");
+  if (p && (p = strchr(p, '('))) {
+    p++;
+    while (*p == ' ' || *p == '"') p++;
+    size_t n = strcspn(p, "\")");
+    snprintf(name, nl, "%.*s", (int)n, p);
+  }
+  free(t);
+}
+
+static double syn_area(const char *dir, long *cells) {
+  char p[PATH_MAX + 32];
+  pjoin(p, sizeof p, dir, "syn_stat.txt");
+  char *t = slurp(p, NULL, NULL);
+  double a = NAN;
+  *cells = 0;
+  if (!t) return a;
+  const char *q = strstr(t, "Number of cells:");
+  if (q) *cells = strtol(q + 16, NULL, 10);
+  q = strstr(t, "Chip area for module");
+  if (q && (q = strstr(q, "': "))) a = strtod(q + 3, NULL);
+  free(t);
+  return a;
+}
+
+static json_t *power_json(const double *v) {
+  return json_pack("{s:f, s:f, s:f, s:f}", "internal_mw", v[0] * 1e3, "switching_mw", v[1] * 1e3, "leakage_mw",
+                   v[2] * 1e3, "total_mw", v[3] * 1e3);
+}
+
+static uint64_t stat_value(const char *stats, const char *key) {
+  const char *p = strstr(stats, key);
+  return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/* Runs the driver and OpenSTA in rdir; builds the document. */
+static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, json_t **out, coda_err_t *err) {
+  char exe[PATH_MAX + 64], cov[PATH_MAX + 64], stp[PATH_MAX + 64], log[PATH_MAX + 64];
+  pjoin(exe, sizeof exe, f->ndir, "obj/Vtop");
+  pjoin(cov, sizeof cov, rdir, "coverage.dat");
+  pjoin(stp, sizeof stp, rdir, "stats.txt");
+  pjoin(log, sizeof log, rdir, "driver.log");
+  char *argv[8 + 2 * MAX_PARAMS + 20];
+  char sets[MAX_PARAMS][96], wb[16], rate[32], cyc[32], seed[32];
+  int n = 0;
+  argv[n++] = exe;
+  argv[n++] = "--block";
+  argv[n++] = (char *)f->cb->name;
+  for (int i = 0; i < f->np; i++) {
+    snprintf(sets[i], sizeof sets[i], "%s=%" PRIu64, f->pkey[i], f->pval[i]);
+    argv[n++] = "--set";
+    argv[n++] = sets[i];
+  }
+  snprintf(wb, sizeof wb, "%u", o->wbits);
+  snprintf(rate, sizeof rate, "%.17g", o->valid_rate);
+  snprintf(cyc, sizeof cyc, "%" PRIu64, o->cycles);
+  snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
+  argv[n++] = "--stim";
+  argv[n++] = (char *)STIM_NAMES[o->stim];
+  argv[n++] = "--wbits";
+  argv[n++] = wb;
+  argv[n++] = "--rate";
+  argv[n++] = rate;
+  argv[n++] = "--cycles";
+  argv[n++] = cyc;
+  argv[n++] = "--seed";
+  argv[n++] = seed;
+  argv[n++] = "--cov";
+  argv[n++] = cov;
+  argv[n++] = "--stats";
+  argv[n++] = stp;
+  argv[n] = NULL;
+  double t0 = now_s();
+  if (run(argv, rdir, log) != 0) {
+    char e[256];
+    first_error(log, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: %s: the netlist driver failed (%s): %s", f->cb->name, log, e);
+  }
+  double t_sim = now_s() - t0;
+  char *stats = slurp(stp, NULL, err);
+  if (!stats) return err->code;
+  uint64_t steps = stat_value(stats, "steps "), resets = stat_value(stats, "resets "),
+           warm = stat_value(stats, "warmup ");
+  free(stats);
+
+  tog_map_t tm = {0};
+  int rc = read_toggles(cov, &tm, err);
+  activity_t act;
+  char nj[PATH_MAX + 64], at[PATH_MAX + 64];
+  pjoin(nj, sizeof nj, f->ndir, "net.json");
+  pjoin(at, sizeof at, rdir, "activity.tcl");
+  if (!rc) rc = write_activity(f, nj, &tm, at, (double)o->cycles, &act, err);
+  tog_free(&tm);
+  if (rc) return rc;
+
+  double period = 1000.0 / f->cfg.core_freq_mhz;
+  char tcl[PATH_MAX * 2 + 512], nv[PATH_MAX + 64];
+  pjoin(nv, sizeof nv, f->ndir, "net.v");
+  snprintf(tcl, sizeof tcl,
+           "# generated by coda energy (%s)\nread_liberty {%s}\nread_verilog {%s}\nlink_design %s\n"
+           "create_clock -name clk -period %.9g [get_ports clk_i]\nsource activity.tcl\n"
+           "report_power -digits 9\nputs \"CODA done\"\n",
+           ENERGY_FLOW_VERSION, f->liberty, nv, f->cb->rtl_top, period);
+  if ((rc = write_file(rdir, "power.tcl", tcl, err))) return rc;
+  char slog[PATH_MAX + 64];
+  pjoin(slog, sizeof slog, rdir, "sta.log");
+  char *sargv[] = {(char *)f->sta, "-no_splash", "-exit", "power.tcl", NULL};
+  t0 = now_s();
+  if (run(sargv, rdir, slog) != 0) {
+    char e[256];
+    first_error(slog, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: %s: sta failed (%s): %s", f->cb->name, slog, e);
+  }
+  double t_sta = now_s() - t0;
+  power_t pw;
+  memset(&pw, 0, sizeof pw);
+  if ((rc = parse_power(slog, &pw, err))) return rc;
+  char *sl = slurp(slog, NULL, NULL);
+  int warned = sl && (strstr(sl, "Warning") || strstr(sl, "Error"));
+  free(sl);
+
+  /* numbers */
+  const uint32_t tm_ = (uint32_t)f->tcfg.core_m, tn = (uint32_t)f->tcfg.core_n, k = (uint32_t)f->tcfg.core_k;
+  const uint32_t am = (uint32_t)f->cfg.core_m, an = (uint32_t)f->cfg.core_n;
+  const double pes_t = (double)tm_ * tn, pes_a = (double)am * an, scale = pes_a / pes_t;
+  const double ncyc = (double)o->cycles;
+  const double e_cycle_pj = pw.v[2][3] * period * 1e3; /* W x ns = nJ; x1e3 = pJ */
+  const double e_dyn_pj = (pw.v[2][0] + pw.v[2][1]) * period * 1e3;
+  const double e_leak_pj = pw.v[2][2] * period * 1e3;
+  const double onebit = (double)steps * pes_t * k; /* lut: one-bit MACs; mac: MACs */
+  double ops;
+  const char *op_name, *op_def;
+  if (f->is_lut) {
+    if (o->stim == ESTIM_COSIM) {
+      ops = onebit;
+      op_name = "one-bit MACs";
+      op_def = "a one-bit MAC (one lookup covers K of them); the cosim stimulus mixes W1..W4, so W-bit MACs are not defined";
+    } else {
+      ops = onebit / o->wbits;
+      op_name = "W-bit MACs";
+      op_def = "a W-bit x INT8 MAC: each valid step does M x N lookups of K one-bit MACs; a W-bit MAC group needs W steps (bit-planes), so W-bit MACs = steps x M x N x K / W";
+    }
+  } else {
+    ops = onebit;
+    op_name = "MACs";
+    op_def = "a W-bit x INT8 MAC: each valid step does M x N x K dequantize-multiply-accumulates";
+  }
+  const double e_op_pj = ops > 0 ? e_cycle_pj * ncyc / ops : NAN;
+  const double e_dyn_op_pj = ops > 0 ? e_dyn_pj * ncyc / ops : NAN;
+
+  double volt;
+  char wl[64], libname[64];
+  liberty_facts(f->liberty, &volt, wl, sizeof wl, libname, sizeof libname);
+  long cells = 0;
+  double area = syn_area(f->ndir, &cells);
+
+  json_t *d = json_object();
+  json_object_set_new(d, "schema", json_string(ENERGY_SCHEMA));
+  json_object_set_new(d, "block", json_string(f->cb->name));
+  json_object_set_new(d, "top", json_string(f->cb->rtl_top));
+  json_object_set_new(d, "config", json_string(f->cfg.name));
+  json_t *tp = json_array();
+  for (int i = 0; i < f->np; i++)
+    json_array_append_new(tp, json_pack("{s:s, s:s, s:I}", "key", f->pkey[i], "rtl", f->prtl[i], "value",
+                                        (json_int_t)f->pval[i]));
+  json_object_set_new(d, "tile", json_pack("{s:o, s:i, s:i, s:i, s:i, s:f, s:I}", "params", tp, "m", (int)tm_, "n",
+                                           (int)tn, "k", (int)k, "pes", (int)pes_t, "area_um2", area, "cells",
+                                           (json_int_t)cells));
+  json_object_set_new(d, "array", json_pack("{s:i, s:i, s:i, s:i, s:f}", "m", (int)am, "n", (int)an, "k", (int)k,
+                                            "pes", (int)pes_a, "pes_over_tile_pes_ratio", scale));
+  json_object_set_new(d, "stimulus", json_pack("{s:s, s:i, s:f, s:I, s:I, s:I, s:I, s:I}", "kind",
+                                               STIM_NAMES[o->stim], "wbits", (int)o->wbits, "valid_rate",
+                                               o->valid_rate, "seed", (json_int_t)o->seed, "cycles",
+                                               (json_int_t)o->cycles, "warmup_cycles", (json_int_t)warm,
+                                               "valid_steps", (json_int_t)steps, "resets", (json_int_t)resets));
+  json_object_set_new(d, "clock", json_pack("{s:f, s:f}", "freq_mhz", f->cfg.core_freq_mhz, "period_ns", period));
+  json_object_set_new(d, "liberty", json_pack("{s:s, s:s, s:f, s:s}", "name", libname, "file", f->liberty,
+                                              "nom_voltage_v", volt, "wire_load", wl[0] ? wl : "none"));
+  json_object_set_new(d, "tools", json_pack("{s:s, s:s, s:s}", "yosys", f->yosys_ver, "sta", f->sta_ver,
+                                            "verilator", f->vl_ver));
+  json_object_set_new(d, "power_tile", json_pack("{s:o, s:o, s:o}", "sequential", power_json(pw.v[0]),
+                                                 "combinational", power_json(pw.v[1]), "total",
+                                                 power_json(pw.v[2])));
+  json_object_set_new(d, "energy_per_cycle_tile_pj", json_real(e_cycle_pj));
+  json_object_set_new(d, "dynamic_energy_per_cycle_tile_pj", json_real(e_dyn_pj));
+  json_object_set_new(d, "leakage_energy_per_cycle_tile_pj", json_real(e_leak_pj));
+  json_object_set_new(d, "energy_per_cycle_array_pj", json_real(e_cycle_pj * scale));
+  json_object_set_new(d, "power_array_mw", json_real(pw.v[2][3] * 1e3 * scale));
+  json_object_set_new(d, "energy_per_pe_cycle_pj", json_real(e_cycle_pj / pes_t));
+  json_object_set_new(d, "ops", json_pack("{s:s, s:s, s:f, s:f, s:f}", "name", op_name, "definition", op_def,
+                                          "measured", ops, "per_cycle_tile", ops / ncyc, "per_cycle_array",
+                                          ops / ncyc * scale));
+  json_object_set_new(d, "energy_per_op_pj", json_real(e_op_pj));
+  json_object_set_new(d, "dynamic_energy_per_op_pj", json_real(e_dyn_op_pj));
+  if (f->is_lut)
+    json_object_set_new(d, "energy_per_1b_mac_pj", json_real(onebit > 0 ? e_cycle_pj * ncyc / onebit : NAN));
+  json_object_set_new(d, "ops_per_j", json_real(e_op_pj > 0 ? 1e12 / e_op_pj : 0));
+  json_object_set_new(d, "activity", json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I}", "nets", (json_int_t)act.nets,
+                                               "nets_toggling", (json_int_t)act.nets_toggling, "driven_nets",
+                                               (json_int_t)act.driven, "driven_nets_measured",
+                                               (json_int_t)act.driven_set, "mean_toggle_rate",
+                                               act.nets ? act.sum_rate / (double)act.nets : 0.0,
+                                               "max_toggle_rate", act.max_rate, "input_toggle_rate",
+                                               act.in_bits ? act.in_rate_sum / (double)act.in_bits : 0.0,
+                                               "internal_toggles", (json_int_t)act.internal_toggles));
+  json_object_set_new(d, "sta_warnings", json_boolean(warned));
+  json_object_set_new(d, "time_s", json_pack("{s:f, s:f}", "netlist_sim_s", t_sim, "sta_s", t_sta));
+  char note[8192];
+  snprintf(note, sizeof note,
+           "Netlist: %s synthesized with Yosys onto %s (%.200s), flattened (synth -flatten, dfflibmap, abc), a TILE "
+           "of M%u N%u K%u (the configured array is M%u N%u): energy per op is per PE, and the array's energy per "
+           "cycle is the tile's x %.4g PEs ratio, so each PE carries its tile share of the shared logic (row "
+           "tables, column weights%s). Activity: the same net.v verilated with the liberty cells' functions, "
+           "%s stimulus (W%u, valid-rate %.2f, seed %" PRIu64 ") for %" PRIu64 " cycles after %" PRIu64
+           " warm-up cycles; per-net toggles from Verilator toggle coverage (input and output ports counted "
+           "by the driver) are zero-delay counts: no glitches, so combinational switching is a lower bound. "
+           "Power: OpenSTA report_power with set_power_activity on every net's driver pin (toggles per cycle) "
+           "and on every input port, clock %.4g ns (core.freq_mhz), liberty internal power tables and pin "
+           "capacitances, wire load %s, ideal clock (no clock tree), default input slews. Energy per cycle = "
+           "(internal + switching + leakage) x period. 0.18 um OSU cells at %.2f V (nom_voltage): absolute "
+           "numbers are far above the simulator's 45 nm Horowitz table (roughly (0.18/0.045) x (1.8/0.9)^2 = "
+           "16x by scaling); compare LUT and MAC with each other, not with that table.",
+           f->cb->rtl_top, libname, f->liberty, tm_, tn, k, am, an, scale,
+           f->is_lut ? ", precompute unit" : ", dequantizers", STIM_NAMES[o->stim], o->wbits, o->valid_rate,
+           o->seed, o->cycles, warm, period, wl[0] ? wl : "none (the liberty has no wire-load model)", volt);
+  json_object_set_new(d, "method", json_string(note));
+  json_object_set_new(d, "key", json_string(f->rkey));
+  json_object_set_new(d, "netlist_key", json_string(f->nkey));
+  *out = d;
+  return CODA_OK;
+}
+
+static void artifacts(json_t *d, const eflow_t *f, const char *rdir) {
+  json_object_set_new(d, "artifacts", json_pack("{s:s, s:s}", "netlist_dir", f->ndir, "run_dir", rdir));
+}
+
+int energy_run(const char *name, const arch_cfg_t *cfg, const energy_opts_t *o, json_t **doc, coda_err_t *err) {
+  *doc = NULL;
+  eflow_t *f = calloc(1, sizeof *f);
+  if (!f) return coda_errf(err, CODA_ENOMEM, "out of memory");
+  int rc = setup(f, name, cfg, o, err);
+  if (rc) { free(f); return rc; }
+  char rdir[PATH_MAX + 64], jp[PATH_MAX + 64], nm[64];
+  snprintf(nm, sizeof nm, "run-%s", f->rkey);
+  pjoin(rdir, sizeof rdir, f->cache, nm);
+  snprintf(nm, sizeof nm, "%s.json", f->rkey);
+  pjoin(jp, sizeof jp, f->cache, nm);
+  if (is_file(jp)) {
+    json_t *d = json_load_file(jp, 0, NULL);
+    if (d && !strcmp(json_string_value(json_object_get(d, "schema")) ? json_string_value(json_object_get(d, "schema")) : "",
+                     ENERGY_SCHEMA)) {
+      json_object_set_new(d, "cache", json_string("hit"));
+      artifacts(d, f, rdir);
+      *doc = d;
+      free(f);
+      return CODA_OK;
+    }
+    json_decref(d);
+  }
+  int lock = -1;
+  rc = ensure_netlist(f, o->progress, &lock, err);
+  if (!rc) {
+    rm_rf(rdir);
+    if (mkdir_p(rdir)) rc = coda_errf(err, CODA_EIO, "%s: cannot create: %s", rdir, strerror(errno));
+  }
+  json_t *d = NULL;
+  if (!rc) rc = measure(f, o, rdir, &d, err);
+  if (lock >= 0) close(lock);
+  if (!rc) {
+    char tmp[PATH_MAX + 96];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", jp, (long)getpid());
+    if (json_dump_file(d, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) || rename(tmp, jp))
+      rc = coda_errf(err, CODA_EIO, "%s: cannot write the cached result", jp);
+  }
+  if (rc) {
+    json_decref(d);
+    free(f);
+    return rc;
+  }
+  json_object_set_new(d, "cache", json_string("miss"));
+  artifacts(d, f, rdir);
+  *doc = d;
+  free(f);
+  return CODA_OK;
+}
