@@ -344,7 +344,7 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   char rate[64];
   snprintf(rate, sizeof rate, "%.17g %.17g", o->valid_rate, cfg->core_freq_mhz);
   fnv_str(&h, rate);
-  const char *stimf[] = {"sim/energy/energy_stim.c", NULL, NULL};
+  const char *stimf[] = {"sim/energy/energy_stim.c", NULL, "sim/energy/energy_flow.c", NULL};
   char blkf[64];
   snprintf(blkf, sizeof blkf, "sim/cosim/blk_%s.c", name);
   stimf[1] = blkf;
@@ -621,7 +621,7 @@ typedef struct activity {
   double cycles;
   uint64_t nets, nets_toggling, driven, driven_set, in_bits;
   double sum_rate, max_rate, in_rate_sum;
-  uint64_t in_toggles, internal_toggles;
+  uint64_t in_toggles, internal_toggles, pins_set;
 } activity_t;
 
 static int strip_name(const char *s, char *out, size_t len) {
@@ -724,11 +724,45 @@ static int write_activity(const eflow_t *f, const char *netjson, const tog_map_t
       a->driven_set++;
       a->internal_toggles += (uint64_t)b->toggles;
     }
-    fprintf(o, "set_power_activity -pins [get_pins {");
-    tcl_pin(o, b->cell, b->pin);
-    fprintf(o, "}] -activity %.9g\n", rate);
+  }
+  /* every pin of every cell gets its net's rate: OpenSTA 2019 reads the
+   * activity of each pin it evaluates (inputs for internal power, outputs
+   * for switching), and its set_power_activity -pins is broken in this
+   * build (calls a missing get_pins_error), so the pin-level command
+   * behind it is used; the clock net keeps the clock's activity. */
+  char rp[PATH_MAX + 16];
+  snprintf(rp, sizeof rp, "%s.inst", out);
+  FILE *ri = fopen(rp, "w");
+  if (!ri) { fclose(o); free(bi); json_decref(j); return coda_errf(err, CODA_EIO, "%s: cannot write", rp); }
+  json_object_foreach(cells, k, v) {
+    json_t *dirs = json_object_get(v, "port_directions");
+    json_t *con = json_object_get(v, "connections");
+    const char *pin;
+    json_t *bits;
+    double orate = 0;
+    json_object_foreach(con, pin, bits) {
+      const char *dir = json_string_value(json_object_get(dirs, pin));
+      if (!dir || strcmp(dir, "output") || !json_is_integer(json_array_get(bits, 0))) continue;
+      const bitinfo_t *b = &bi[json_integer_value(json_array_get(bits, 0))];
+      orate = b->toggles > 0 ? (double)b->toggles / cycles : 0.0;
+    }
+    char cn[512];
+    strip_name(k, cn, sizeof cn);
+    const char *type = json_string_value(json_object_get(v, "type"));
+    fprintf(ri, "%s %s %.9g\n", cn, type ? type : "?", orate);
+    json_object_foreach(con, pin, bits) {
+      if (json_array_size(bits) != 1 || !json_is_integer(json_array_get(bits, 0))) continue;
+      const bitinfo_t *b = &bi[json_integer_value(json_array_get(bits, 0))];
+      if (b->clk || (b->toggles < 0 && b->in_bit < 0)) continue;
+      double rate = b->toggles > 0 ? (double)b->toggles / cycles : 0.0;
+      fprintf(o, "sta::set_power_pin_activity [get_pins {");
+      tcl_pin(o, k, pin);
+      fprintf(o, "}] %.9g 0.5\n", rate);
+      a->pins_set++;
+    }
   }
   fclose(o);
+  fclose(ri);
   free(bi);
   json_decref(j);
   return CODA_OK;
@@ -739,35 +773,6 @@ static int write_activity(const eflow_t *f, const char *netjson, const tog_map_t
 typedef struct power {
   double v[3][4]; /* [sequential, combinational, total][internal, switching, leakage, total], W */
 } power_t;
-
-static int parse_power(const char *log, power_t *p, coda_err_t *err) {
-  char *t = slurp(log, NULL, err);
-  if (!t) return err->code;
-  static const char *const ROWS[3] = {"Sequential", "Combinational", "Total"};
-  int got = 0;
-  for (char *l = t; l && *l;) {
-    char *nl = strchr(l, '\n');
-    if (nl) *nl = 0;
-    for (int r = 0; r < 3; r++) {
-      size_t n = strlen(ROWS[r]);
-      if (!strncmp(l, ROWS[r], n) && l[n] == ' ') {
-        double a, b, c, d;
-        if (sscanf(l + n, "%lf %lf %lf %lf", &a, &b, &c, &d) == 4) {
-          p->v[r][0] = a, p->v[r][1] = b, p->v[r][2] = c, p->v[r][3] = d;
-          got |= 1 << r;
-        }
-      }
-    }
-    l = nl ? nl + 1 : NULL;
-  }
-  free(t);
-  if (got != 7) {
-    char e[256];
-    first_error(log, e, sizeof e);
-    return coda_errf(err, CODA_EINVAL, "energy: OpenSTA's report_power is incomplete (%s): %s", log, e);
-  }
-  return CODA_OK;
-}
 
 /* nom_voltage and default_wire_load of the liberty (0 / "" if absent). */
 static void liberty_facts(const char *lib, double *volt, char *wl, size_t wll, char *name, size_t nl) {
@@ -818,6 +823,91 @@ static json_t *power_json(const double *v) {
 static uint64_t stat_value(const char *stats, const char *key) {
   const char *p = strstr(stats, key);
   return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+typedef struct inst_rate {
+  char *name;
+  int seq;
+  double rate;
+} inst_rate_t;
+
+static int cmp_inst(const void *a, const void *b) {
+  return strcmp(((const inst_rate_t *)a)->name, ((const inst_rate_t *)b)->name);
+}
+
+/* Power of every instance at its own rate: P = P(a=0) + (P(a=1) - P(a=0)) x rate
+ * for internal and switching power, leakage at a=0; summed by group. */
+static int inst_power(const char *slog, const char *rates, power_t *p, coda_err_t *err) {
+  char *rt = slurp(rates, NULL, err);
+  if (!rt) return err->code;
+  size_t cap = 1024, n = 0;
+  inst_rate_t *ir = malloc(cap * sizeof *ir);
+  for (char *l = rt; ir && l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    char *sp1 = strchr(l, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (sp1 && sp2) {
+      if (n == cap) {
+        inst_rate_t *x = realloc(ir, (cap *= 2) * sizeof *ir);
+        if (!x) { free(ir); ir = NULL; break; }
+        ir = x;
+      }
+      *sp1 = *sp2 = 0;
+      ir[n].name = l;
+      ir[n].seq = !strncmp(sp1 + 1, "DFF", 3) || !strncmp(sp1 + 1, "LATCH", 5);
+      ir[n].rate = strtod(sp2 + 1, NULL);
+      n++;
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  if (!ir) { free(rt); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
+  qsort(ir, n, sizeof *ir, cmp_inst);
+  double *a0 = calloc(n ? n * 3 : 3, sizeof *a0);
+  char *t = a0 ? slurp(slog, NULL, err) : NULL;
+  if (!t) { free(a0); free(ir); free(rt); return a0 ? err->code : coda_errf(err, CODA_ENOMEM, "out of memory"); }
+  int pass = -1, done = 0;
+  size_t seen[2] = {0, 0};
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    if (!strcmp(l, "CODA A0")) pass = 0;
+    else if (!strcmp(l, "CODA A1")) pass = 1;
+    else if (!strcmp(l, "CODA done")) done = 1;
+    else if (pass >= 0) {
+      double in, sw, lk, tot;
+      char name[512];
+      if (sscanf(l, "%lf %lf %lf %lf %511s", &in, &sw, &lk, &tot, name) == 5) {
+        inst_rate_t key = {name, 0, 0};
+        inst_rate_t *r = bsearch(&key, ir, n, sizeof *ir, cmp_inst);
+        if (r) {
+          size_t i = (size_t)(r - ir);
+          seen[pass]++;
+          if (pass == 0) {
+            a0[3 * i] = in, a0[3 * i + 1] = sw, a0[3 * i + 2] = lk;
+          } else {
+            double pi = a0[3 * i] + (in - a0[3 * i]) * r->rate, ps = a0[3 * i + 1] + (sw - a0[3 * i + 1]) * r->rate;
+            double v[4] = {pi, ps, a0[3 * i + 2], pi + ps + a0[3 * i + 2]};
+            for (int c = 0; c < 4; c++) {
+              p->v[r->seq ? 0 : 1][c] += v[c];
+              p->v[2][c] += v[c];
+            }
+          }
+        }
+      }
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+  free(a0);
+  free(ir);
+  free(rt);
+  if (!done || seen[0] != n || seen[1] != n || !n) {
+    char e[256];
+    first_error(slog, e, sizeof e);
+    return coda_errf(err, CODA_EINVAL, "energy: OpenSTA's per-instance report_power is incomplete (%s: %zu/%zu/%zu "
+                     "instances): %s", slog, seen[0], seen[1], n, e);
+  }
+  return CODA_OK;
 }
 
 /* Runs the driver and OpenSTA in rdir; builds the document. */
@@ -885,8 +975,13 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   pjoin(nv, sizeof nv, f->ndir, "net.v");
   snprintf(tcl, sizeof tcl,
            "# generated by coda energy (%s)\nread_liberty {%s}\nread_verilog {%s}\nlink_design %s\n"
-           "create_clock -name clk -period %.9g [get_ports clk_i]\nsource activity.tcl\n"
-           "report_power -digits 9\nputs \"CODA done\"\n",
+           "create_clock -name clk -period %.9g [get_ports clk_i]\n"
+           "# OpenSTA 2019 ignores per-pin activities in report_power (only global and input\n"
+           "# activities act), so every instance is reported at global activity 0 and 1 and coda\n"
+           "# interpolates each instance linearly at its output net's measured rate (activity.tcl.inst)\n"
+           "set_power_activity -global -activity 0\nputs \"CODA A0\"\nreport_power -instances [get_cells *] -digits 9\n"
+           "set_power_activity -global -activity 1\nputs \"CODA A1\"\nreport_power -instances [get_cells *] -digits 9\n"
+           "puts \"CODA done\"\n",
            ENERGY_FLOW_VERSION, f->liberty, nv, f->cb->rtl_top, period);
   if ((rc = write_file(rdir, "power.tcl", tcl, err))) return rc;
   char slog[PATH_MAX + 64];
@@ -901,7 +996,9 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   double t_sta = now_s() - t0;
   power_t pw;
   memset(&pw, 0, sizeof pw);
-  if ((rc = parse_power(slog, &pw, err))) return rc;
+  char ip[PATH_MAX + 80];
+  snprintf(ip, sizeof ip, "%s.inst", at);
+  if ((rc = inst_power(slog, ip, &pw, err))) return rc;
   char *sl = slurp(slog, NULL, NULL);
   int warned = sl && (strstr(sl, "Warning") || strstr(sl, "Error"));
   free(sl);
@@ -1001,9 +1098,12 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
            "%s stimulus (W%u, valid-rate %.2f, seed %" PRIu64 ") for %" PRIu64 " cycles after %" PRIu64
            " warm-up cycles; per-net toggles from Verilator toggle coverage (input and output ports counted "
            "by the driver) are zero-delay counts: no glitches, so combinational switching is a lower bound. "
-           "Power: OpenSTA report_power with set_power_activity on every net's driver pin (toggles per cycle) "
-           "and on every input port, clock %.4g ns (core.freq_mhz), liberty internal power tables and pin "
-           "capacitances, wire load %s, ideal clock (no clock tree), default input slews. Energy per cycle = "
+           "Power: OpenSTA report_power per instance at clock %.4g ns (core.freq_mhz) from the liberty's "
+           "internal power tables and pin capacitances; this OpenSTA (2019) ignores per-pin activities "
+           "(set_power_activity -pins is broken, the pin-level call has no effect), so each instance is "
+           "reported at global activity 0 (clock and leakage only) and 1, and its internal and switching "
+           "power interpolated linearly at its output net's measured toggles per cycle (input-pin activities "
+           "are thus approximated by the output's; duty 0.5), wire load %s, ideal clock (no clock tree), default input slews. Energy per cycle = "
            "(internal + switching + leakage) x period. 0.18 um OSU cells at %.2f V (nom_voltage): absolute "
            "numbers are far above the simulator's 45 nm Horowitz table (roughly (0.18/0.045) x (1.8/0.9)^2 = "
            "16x by scaling); compare LUT and MAC with each other, not with that table.",
