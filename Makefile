@@ -22,7 +22,7 @@ B       := build
 # Debian packages the build and tests need (binary -> package).
 DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)
@@ -35,7 +35,7 @@ ASAN_CLI_OBJS := $(CLI_SRCS:%.c=$(B)/asan/obj/%.o)
 TEST_SRCS := $(wildcard tests/*.cc)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(B)/obj/%.o)
 
-.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-regress \
+.PHONY: all deps demo test test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-energy test-regress \
         tech asan bench fusion lint gen check-gen clean
 
 all: $(B)/coda
@@ -120,9 +120,10 @@ TEST_ENV := CODA_BIN=$(CURDIR)/$(B)/coda CODA_ASAN_BIN=$(CURDIR)/$(B)/asan/coda 
 test: deps tech $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests
 
-test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
+test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test-energy test-regress: test-%: deps $(B)/coda $(B)/asan/coda $(B)/coda_tests $(B)/isagen
 	@$(TEST_ENV) $(B)/coda_tests --gtest_filter='$(shell echo $* | sed 's/^./\U&/')*'
 test-area: tech
+test-energy: tech
 
 # ---- the main job on built-in defaults -------------------------------------
 demo: deps $(B)/coda
