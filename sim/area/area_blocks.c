@@ -20,6 +20,7 @@
 #include "../lut/lut_core.h"
 #include "../lut/lut_precompute.h"
 #include "../mac/mac_array.h"
+#include "../tpe/tpe_tree.h"
 
 /* ---- range checks: what the RTL supports, by the C twins' own checks ------ */
 
@@ -51,6 +52,15 @@ static int mac_tc_check(const arch_cfg_t *c, coda_err_t *err) {
   return CODA_OK;
 }
 
+/* tpe_tree_core: every K, N, variant and encoding the C twin takes. */
+static int tpe_tree_area_check(const arch_cfg_t *c, coda_err_t *err) {
+  tpe_tree_cfg_t t = tpe_tree_cfg_of(c);
+  coda_err_t e = {0};
+  int rc = tpe_tree_check(&t, &e);
+  if (rc) return coda_errf(err, rc, "tpe_tree: %s (rtl/tpe supports what the C twin does)", e.msg);
+  return CODA_OK;
+}
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Timing tiles: at most 2 rows x 8 columns (16 PEs), small enough that the
@@ -77,6 +87,16 @@ static const area_block_t BLOCKS[] = {
      "at M2N64K4 the tile's critical path is 3.3% shorter than the full array's (4.264 vs "
      "4.411 ns, --method full)",
      mac_tc_check},
+    {"tpe_tree", "multiplier-adder tree TPE: K x N INT8 products, INT32 results; tpe.variant base|opt1|opt2, tpe.encoding mbe|ent",
+     "tpe_tree_core", "rtl/tpe",
+     {{"encoders", {"tpe_tree_enc"}},
+      {"partial products", {"tpe_tree_ppgen"}},
+      {"carry-save trees", {"tpe_tree_csa"}},
+      {"multipliers (CPA)", {"tpe_tree_mul"}},
+      {"adder trees", {"tpe_tree_addtree"}}},
+     {{"tpe.n", 8}},
+     "columns share only the A operand; the tile (N <= 8) keeps every register-to-register path",
+     tpe_tree_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
 

@@ -1,0 +1,232 @@
+// tpe_tree_core: the multiplier-adder tree tensor processing engine
+// (Trapezoid style) of the HPCA'25 bit-weight paper (REFERENCES.md
+// "Bit-weight-transformed MAC engines"): each beat, TpeK INT8 activations
+// a[k] shared by TpeN output columns and TpeK INT8 weights b[n][k] per
+// column; column n accumulates sum_k a[k] * b[n][k] into an INT32 result.
+// TpeK, TpeN, TpeVariant (0 base, 1 opt1, 2 opt2) and TpeEncoding (0 mbe,
+// 1 ent) are the arch config's tpe.k, tpe.n, tpe.variant, tpe.encoding
+// (sim/core/params.def, enums by index), passed as -G / chparam values; the
+// defaults below only serve standalone lint.
+//
+//   beat -> [stage 1: a_q, b_q, ctrl_q {last, first, valid}] -> datapath -> results
+//
+// TpeVariant selects the datapath (one module set, no copies):
+//   base: TpeK*TpeN tpe_tree_mul (each with its own encoder, a 5x16 carry-
+//         save tree and a CPA) -> tpe_tree_addtree per column -> acc_q =
+//         (first ? 0 : acc_q) + sum, a 32-bit CPA in the loop.
+//   opt1: per multiplier an encoder and tpe_tree_ppgen; per column one
+//         tpe_tree_csa over the 4*TpeK partial products (<< 2bw), the TpeK
+//         neg vectors and sum_q, carry_q (0 on first) -> sum_q, carry_q. No
+//         CPA in the loop: fin_q marks the cycle after a block's last beat,
+//         when res_q = sum_q + carry_q (one CPA per column).
+//   opt2: TpeK encoders shared by all columns, plus the shared sum of their
+//         neg vectors; per column and digit weight bw a narrow tpe_tree_csa
+//         over the TpeK partial products of weight bw (9 + clog2(TpeK)
+//         bits) and a narrow add; the four sums << 2bw, the neg sum and
+//         acc_q (0 on first) through a 6x32 tpe_tree_csa and one CPA.
+// A beat presented in cycle t is in stage 1 after the clock of t and in the
+// results after the clock of t + 1; done_o is 1 in the next cycle (opt1:
+// one cycle later, after the CPA). Data registers load only on valid beats.
+// C twin: sim/tpe/tpe_tree.c (tpe_tree_eval/commit; the registers are
+// tpe_tree_regs_t). Co-simulation: tpe_tree_cosim_top.v, block "tpe_tree".
+//
+// res_o: result n at n*32 (acc_q for base/opt2, res_q for opt1).
+// state_o (every other register, LSB first):
+//   opt1 only: sum_q[n] at n*32, carry_q[n] at (TpeN+n)*32, fin_q at 2*TpeN*32;
+//   then ctrl_q (3 bits: valid, first, last), a_q[k] (8 bits each),
+//   b_q[n][k] (8 bits each, at (n*TpeK+k)*8 within b_q).
+module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, done_o, state_o);
+  parameter integer TpeK        = 16;  // products per column per beat (tpe.k)
+  parameter integer TpeN        = 4;   // output columns (tpe.n)
+  parameter integer TpeVariant  = 0;   // 0 base, 1 opt1, 2 opt2 (tpe.variant)
+  parameter integer TpeEncoding = 0;   // 0 mbe, 1 ent (tpe.encoding)
+
+  localparam integer AccBits   = 32;
+  localparam integer PpBits    = 9;
+  localparam integer ABits     = TpeK * 8;
+  localparam integer BBits     = TpeN * TpeK * 8;
+  localparam integer CBits     = TpeN * AccBits;
+  localparam integer StateBits = (TpeVariant == 1 ? 2 * CBits + 1 : 0) + 3 + ABits + BBits;
+
+  input  wire                 clk_i;
+  input  wire                 rst_ni;
+  input  wire                 valid_i;  // the cycle carries a beat
+  input  wire                 first_i;  // the beat starts an output block
+  input  wire                 last_i;   // the beat ends an output block
+  input  wire [ABits-1:0]     a_i;      // a[k] at k*8
+  input  wire [BBits-1:0]     b_i;      // b[n][k] at (n*TpeK+k)*8
+  output wire [CBits-1:0]     res_o;
+  output wire                 done_o;
+  output wire [StateBits-1:0] state_o;
+
+  // ---- stage 1 ----------------------------------------------------------
+  reg [2:0]       ctrl_q;
+  reg [ABits-1:0] a_q;
+  reg [BBits-1:0] b_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ctrl_q <= 3'b000;
+      a_q    <= {ABits{1'b0}};
+      b_q    <= {BBits{1'b0}};
+    end else begin
+      ctrl_q <= {last_i & valid_i, first_i & valid_i, valid_i};
+      if (valid_i) begin
+        a_q <= a_i;
+        b_q <= b_i;
+      end
+    end
+  end
+  wire en  = ctrl_q[0];
+  wire clr = ctrl_q[1];
+  wire lst = ctrl_q[2];
+
+  reg done_q;
+  genvar n, k, bw;
+  generate
+    // ==== base ==============================================================
+    if (TpeVariant == 0) begin : g_base
+      localparam integer SumBits = 16 + $clog2(TpeK);
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) done_q <= 1'b0;
+        else done_q <= lst;
+      end
+      for (n = 0; n < TpeN; n = n + 1) begin : g_col
+        wire [TpeK*16-1:0] prod;
+        for (k = 0; k < TpeK; k = k + 1) begin : g_mul
+          tpe_tree_mul #(.TpeEncoding(TpeEncoding)) u_mul (
+            .a_i(a_q[k*8 +: 8]),
+            .b_i(b_q[(n*TpeK+k)*8 +: 8]),
+            .prod_o(prod[k*16 +: 16])
+          );
+        end
+        wire [SumBits-1:0] sum;
+        tpe_tree_addtree #(.TpeK(TpeK)) u_tree (.prod_i(prod), .sum_o(sum));
+        wire [AccBits-1:0] sum_ext = {{(AccBits - SumBits){sum[SumBits-1]}}, sum};
+        reg  [AccBits-1:0] acc_q;
+        always @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) acc_q <= {AccBits{1'b0}};
+          else if (en) acc_q <= (clr ? {AccBits{1'b0}} : acc_q) + sum_ext;
+        end
+        assign res_o[n*AccBits +: AccBits] = acc_q;
+      end
+      assign state_o = {b_q, a_q, ctrl_q};
+
+    // ==== opt1: carry-save accumulation =======================================
+    end else if (TpeVariant == 1) begin : g_opt1
+      localparam integer NumOps = 5 * TpeK + 2;
+      reg fin_q;
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          fin_q  <= 1'b0;
+          done_q <= 1'b0;
+        end else begin
+          fin_q  <= lst;
+          done_q <= fin_q;
+        end
+      end
+      wire [CBits-1:0] sums, carries;
+      for (n = 0; n < TpeN; n = n + 1) begin : g_col
+        wire [NumOps*AccBits-1:0] ops;
+        for (k = 0; k < TpeK; k = k + 1) begin : g_mul
+          wire [11:0]         dig;
+          wire [4*PpBits-1:0] pp;
+          tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[k*8 +: 8]), .dig_o(dig));
+          tpe_tree_ppgen u_ppgen (.dig_i(dig), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp));
+          for (bw = 0; bw < 4; bw = bw + 1) begin : g_op
+            wire [PpBits-1:0]  p   = pp[bw*PpBits +: PpBits];
+            wire [AccBits-1:0] ext = {{(AccBits - PpBits){p[PpBits-1]}}, p};
+            assign ops[(5*k+bw)*AccBits +: AccBits] = ext << (2 * bw);
+          end
+          assign ops[(5*k+4)*AccBits +: AccBits] =
+              {25'd0, dig[9], 1'b0, dig[6], 1'b0, dig[3], 1'b0, dig[0]};
+        end
+        reg  [AccBits-1:0] sum_q, carry_q, res_q;
+        assign ops[(5*TpeK)*AccBits +: AccBits]   = clr ? {AccBits{1'b0}} : sum_q;
+        assign ops[(5*TpeK+1)*AccBits +: AccBits] = clr ? {AccBits{1'b0}} : carry_q;
+        wire [AccBits-1:0] sum_d, carry_d;
+        tpe_tree_csa #(.NumOps(NumOps), .Width(AccBits)) u_csa (
+          .ops_i(ops), .sum_o(sum_d), .carry_o(carry_d)
+        );
+        always @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) begin
+            sum_q   <= {AccBits{1'b0}};
+            carry_q <= {AccBits{1'b0}};
+            res_q   <= {AccBits{1'b0}};
+          end else begin
+            if (en) begin
+              sum_q   <= sum_d;
+              carry_q <= carry_d;
+            end
+            if (fin_q) res_q <= sum_q + carry_q;  // the one CPA, after the K loop
+          end
+        end
+        assign res_o[n*AccBits +: AccBits]   = res_q;
+        assign sums[n*AccBits +: AccBits]    = sum_q;
+        assign carries[n*AccBits +: AccBits] = carry_q;
+      end
+      assign state_o = {b_q, a_q, ctrl_q, fin_q, carries, sums};
+
+    // ==== opt2: bit weight before K ===========================================
+    end else begin : g_opt2
+      localparam integer NarrowBits = PpBits + $clog2(TpeK);  // tpe_tree_narrow_bits()
+      localparam integer NegBits    = 8 + $clog2(TpeK);       // holds TpeK * 85
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) done_q <= 1'b0;
+        else done_q <= lst;
+      end
+      // shared encoders and the sum of their neg vectors
+      wire [TpeK*12-1:0] dig;
+      for (k = 0; k < TpeK; k = k + 1) begin : g_enc
+        tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[k*8 +: 8]), .dig_o(dig[k*12 +: 12]));
+        wire [NegBits-1:0] nv = {{(NegBits - 7){1'b0}},
+                                 dig[k*12+9], 1'b0, dig[k*12+6], 1'b0, dig[k*12+3], 1'b0, dig[k*12]};
+        wire [NegBits-1:0] acc;  // neg vectors 0..k, summed
+        if (k == 0) begin : g_first
+          assign acc = nv;
+        end else begin : g_next
+          assign acc = g_enc[k-1].acc + nv;
+        end
+      end
+      wire [AccBits-1:0] negsum = {{(AccBits - NegBits){1'b0}}, g_enc[TpeK-1].acc};
+
+      for (n = 0; n < TpeN; n = n + 1) begin : g_col
+        wire [TpeK*4*PpBits-1:0] pp;  // pp of (k, bw) at (k*4+bw)*PpBits
+        for (k = 0; k < TpeK; k = k + 1) begin : g_pp
+          tpe_tree_ppgen u_ppgen (
+            .dig_i(dig[k*12 +: 12]), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp[k*4*PpBits +: 4*PpBits])
+          );
+        end
+        reg  [AccBits-1:0]   acc_q;
+        wire [6*AccBits-1:0] fin_ops;
+        for (bw = 0; bw < 4; bw = bw + 1) begin : g_bw
+          wire [TpeK*NarrowBits-1:0] ops;
+          for (k = 0; k < TpeK; k = k + 1) begin : g_k
+            wire [PpBits-1:0] p = pp[(k*4+bw)*PpBits +: PpBits];
+            if (NarrowBits > PpBits) begin : g_ext
+              assign ops[k*NarrowBits +: NarrowBits] = {{(NarrowBits - PpBits){p[PpBits-1]}}, p};
+            end else begin : g_same
+              assign ops[k*NarrowBits +: NarrowBits] = p;
+            end
+          end
+          wire [NarrowBits-1:0] s, c;
+          tpe_tree_csa #(.NumOps(TpeK), .Width(NarrowBits)) u_csa (.ops_i(ops), .sum_o(s), .carry_o(c));
+          wire [NarrowBits-1:0] w = s + c;  // the narrow add
+          wire [AccBits-1:0] ext = {{(AccBits - NarrowBits){w[NarrowBits-1]}}, w};
+          assign fin_ops[bw*AccBits +: AccBits] = ext << (2 * bw);  // the shift, once
+        end
+        assign fin_ops[4*AccBits +: AccBits] = negsum;
+        assign fin_ops[5*AccBits +: AccBits] = clr ? {AccBits{1'b0}} : acc_q;
+        wire [AccBits-1:0] s, c;
+        tpe_tree_csa #(.NumOps(6), .Width(AccBits)) u_fin (.ops_i(fin_ops), .sum_o(s), .carry_o(c));
+        always @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) acc_q <= {AccBits{1'b0}};
+          else if (en) acc_q <= s + c;  // the full add, once
+        end
+        assign res_o[n*AccBits +: AccBits] = acc_q;
+      end
+      assign state_o = {b_q, a_q, ctrl_q};
+    end
+  endgenerate
+
+  assign done_o = done_q;
+endmodule
