@@ -1,0 +1,508 @@
+// tpe_test.cc: the bit-weight-transformed MAC engines (issue 5): the radix-4
+// encoders (sim/tpe/tpe_enc.c) and the multiplier-adder tree TPE
+// (sim/tpe/tpe_tree.c, rtl/tpe/tpe_tree_*.v, block "tpe_tree").
+//
+// Unit tier: both encoders on all 256 INT8 values (sum_bw d[bw] 4^bw == a,
+// the digit sets, hand-derived digit strings of a few values), the average
+// number of non-zero digits for uniform INT8 and normal sigma 10..50 (printed);
+// the carry-save tree against its total; the tree twin against a plain loop
+// for every variant x encoding, clock by clock (results and the cycle of
+// `done`), opt1's sum + carry == the running sum every cycle; stalls, reset
+// and the config checks.
+// Cosim tier: `coda cosim tpe_tree` on every test set of the registry (the 6
+// variant x encoding combinations), an injected twin bug caught with a
+// named field, lint under verilator -Wall and Yosys reading every variant.
+// Area tier: `coda area tpe_tree` for base and opt1 at a small size.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/shim/tpe_shim.h"
+
+#include "tests/shim/cli_run.h"
+
+namespace {
+
+using coda_test::have;
+using coda_test::Result;
+using coda_test::root;
+using coda_test::slurp;
+using coda_test::tmpdir;
+
+uint64_t next(uint64_t *s) {  // splitmix64
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+const tpe_enc_e kEncs[] = {TPE_ENC_MBE, TPE_ENC_ENT};
+const tpe_variant_e kVariants[] = {TPE_VARIANT_BASE, TPE_VARIANT_OPT1, TPE_VARIANT_OPT2};
+
+// ---- encoders ----------------------------------------------------------------
+
+TEST(UnitTpeEnc, DigitsSumToTheValueForAll256) {
+  for (tpe_enc_e e : kEncs)
+    for (int a = -128; a <= 127; a++) {
+      tpe_digit_t d[TPE_ENC_DIGITS];
+      tpe_enc_digits(e, (int8_t)a, d);
+      int sum = 0, w = 1;
+      for (int bw = 0; bw < TPE_ENC_DIGITS; bw++, w *= 4) {
+        ASSERT_FALSE(d[bw].one && d[bw].two) << tpe_enc_name(e) << " a=" << a;
+        if (!d[bw].one && !d[bw].two) {
+          ASSERT_EQ(d[bw].neg, 0) << "a zero digit is never negative, a=" << a;
+        }
+        int v = tpe_digit_value(d[bw]);
+        if (e == TPE_ENC_MBE) {
+          ASSERT_TRUE(v >= -2 && v <= 2) << a;
+        } else {  // EN-T: the magnitude's digit in {-1, 0, 1, 2}, the sign applied
+          int m = a < 0 ? -v : v;
+          ASSERT_TRUE(m >= -1 && m <= 2) << "EN-T digit " << m << " of a=" << a;
+        }
+        sum += v * w;
+      }
+      ASSERT_EQ(sum, a) << tpe_enc_name(e);
+    }
+}
+
+TEST(UnitTpeEnc, HandDerivedDigitStrings) {
+  struct Case {
+    tpe_enc_e e;
+    int a;
+    int d[4];  // LSB digit first
+  } cases[] = {
+      // MBE on (b[2i+1], b[2i], b[2i-1]): 127 = 0111 1111 -> -1, 0, 0, 2
+      {TPE_ENC_MBE, 127, {-1, 0, 0, 2}},
+      {TPE_ENC_MBE, -128, {0, 0, 0, -2}},
+      {TPE_ENC_MBE, -1, {-1, 0, 0, 0}},
+      {TPE_ENC_MBE, 85, {1, 1, 1, 1}},    // 0101 0101
+      {TPE_ENC_MBE, 42, {-2, -1, -1, 1}}, // 0010 1010: -2 - 4 - 16 + 64
+      // EN-T on |a| over {-1, 0, 1, 2}, then the sign
+      {TPE_ENC_ENT, 127, {-1, 0, 0, 2}},  // 3 -> -1 c, 3+1 -> 0 c, 3+1 -> 0 c, 1+1 = 2
+      {TPE_ENC_ENT, -128, {0, 0, 0, -2}},
+      {TPE_ENC_ENT, 42, {2, 2, 2, 0}},    // 10 10 10
+      {TPE_ENC_ENT, -42, {-2, -2, -2, 0}},
+      {TPE_ENC_ENT, 43, {-1, -1, -1, 1}}, // 3 -> -1 c, 2+1 -> -1 c, 2+1 -> -1 c, 0+1
+      {TPE_ENC_ENT, -3, {1, -1, 0, 0}},   // |a| = 3 -> -1, 1; negated
+  };
+  for (const Case &c : cases) {
+    tpe_digit_t d[TPE_ENC_DIGITS];
+    tpe_enc_digits(c.e, (int8_t)c.a, d);
+    for (int bw = 0; bw < 4; bw++)
+      EXPECT_EQ(tpe_digit_value(d[bw]), c.d[bw]) << tpe_enc_name(c.e) << " a=" << c.a << " digit " << bw;
+    int nnz = 0;
+    for (int v : c.d) nnz += v != 0;
+    EXPECT_EQ(tpe_enc_nnz(c.e, (int8_t)c.a), nnz);
+  }
+  EXPECT_EQ(tpe_enc_nnz(TPE_ENC_MBE, 0), 0);
+  EXPECT_EQ(tpe_enc_nnz(TPE_ENC_ENT, 0), 0);
+}
+
+// Average non-zero digits under a distribution given as weights over -128..127.
+double avg_nnz(tpe_enc_e e, const std::vector<double> &w) {
+  double s = 0, t = 0;
+  for (int a = -128; a <= 127; a++) {
+    s += w[a + 128] * tpe_enc_nnz(e, (int8_t)a);
+    t += w[a + 128];
+  }
+  return s / t;
+}
+
+// Normal(0, sigma) rounded to the nearest integer and clamped to INT8: the
+// exact probability of each value (no sampling).
+std::vector<double> normal_int8(double sigma) {
+  std::vector<double> w(256);
+  auto cdf = [&](double x) { return 0.5 * std::erfc(-x / (sigma * std::sqrt(2.0))); };
+  for (int a = -128; a <= 127; a++) {
+    double lo = a == -128 ? -INFINITY : a - 0.5, hi = a == 127 ? INFINITY : a + 0.5;
+    w[a + 128] = (std::isinf(hi) ? 1.0 : cdf(hi)) - (std::isinf(lo) ? 0.0 : cdf(lo));
+  }
+  return w;
+}
+
+TEST(UnitTpeEnc, NonZeroDigitAveragesPrinted) {
+  std::vector<double> uni(256, 1.0);
+  double mu = avg_nnz(TPE_ENC_MBE, uni), eu = avg_nnz(TPE_ENC_ENT, uni);
+  printf("[ tpe nnz ] uniform INT8: MBE %.3f, EN-T %.3f non-zero digits of 4\n", mu, eu);
+  // uniform over the 256 codes: MBE digits are 0 for (hi, mid, lo) in {000,
+  // 111}, 2 of 8 patterns -> exactly 3 non-zero digits on average
+  EXPECT_NEAR(mu, 3.0, 1e-12);
+  EXPECT_LT(eu, 3.0);
+  for (int sigma = 10; sigma <= 50; sigma += 10) {
+    std::vector<double> w = normal_int8(sigma);
+    double m = avg_nnz(TPE_ENC_MBE, w), n = avg_nnz(TPE_ENC_ENT, w);
+    printf("[ tpe nnz ] normal sigma %d: MBE %.3f, EN-T %.3f\n", sigma, m, n);
+    // REFERENCES.md: typical INT8 data (normal, sigma 10..50) averages about
+    // 1.7 to 2.6 non-zero digits per operand
+    EXPECT_GT(n, 1.5) << sigma;
+    EXPECT_LT(n, 2.8) << sigma;
+    EXPECT_LE(n, m + 1e-12) << "EN-T's sign-magnitude digits are never denser on symmetric data, sigma " << sigma;
+  }
+}
+
+// ---- the carry-save tree -----------------------------------------------------------
+
+TEST(UnitTpeTree, CarrySaveTreeKeepsTheTotal) {
+  uint64_t seed = 9;
+  for (int t = 0; t < 3000; t++) {
+    uint32_t n = 1 + (uint32_t)(next(&seed) % 162), width = 2 + (uint32_t)(next(&seed) % 31);
+    uint32_t m = width >= 32 ? 0xffffffffu : (1u << width) - 1;
+    std::vector<uint32_t> ops(n);
+    uint64_t total = 0;
+    for (auto &o : ops) {
+      o = (uint32_t)next(&seed) & m;
+      total += o;
+    }
+    uint32_t s, c;
+    tpe_tree_csa(ops.data(), n, width, &s, &c);
+    ASSERT_EQ((s + c) & m, (uint32_t)total & m) << n << " operands of " << width << " bits";
+    ASSERT_EQ(s & ~m, 0u);
+    ASSERT_EQ(c & ~m, 0u);
+    if (n == 1) {
+      ASSERT_EQ(c, 0u);
+    }
+  }
+}
+
+// ---- the tree twin against a plain loop --------------------------------------------------
+
+struct Beat {
+  uint8_t valid, first, last;
+  std::vector<int8_t> a, b;
+};
+
+// Drives the twin with random blocks and stalls; checks every block's
+// results against sum_k a[k] * b[n][k] and the cycle its done appears.
+void check_against_loop(const tpe_tree_cfg_t &c, uint64_t seed, int cycles, bool small) {
+  tpe_tree_t t;
+  coda_err_t err{};
+  ASSERT_EQ(tpe_tree_init(&t, &c, &err), 0) << err.msg;
+  const uint32_t lat = c.variant == TPE_VARIANT_OPT1 ? 2 : 1;  // beat t -> done after the clock of t + lat
+  std::vector<int64_t> want(c.n, 0);
+  std::vector<std::pair<int, std::vector<int64_t>>> expect;
+  size_t checked = 0;
+  uint32_t left = 0;
+  for (int cyc = 0; cyc < cycles; cyc++) {
+    Beat s;
+    s.a.resize(c.k);
+    s.b.resize((size_t)c.n * c.k);
+    auto val = [&]() {
+      uint64_t r = next(&seed);
+      if (r % 11 == 0) return (int8_t)((r >> 8) & 1 ? 127 : -128);
+      return small ? (int8_t)((int)((r >> 8) % 31) - 15) : (int8_t)(uint8_t)(r >> 8);
+    };
+    for (auto &x : s.a) x = val();
+    for (auto &x : s.b) x = val();
+    s.valid = next(&seed) % 4 != 0;
+    s.first = s.last = 0;
+    if (s.valid) {
+      if (!left) {
+        left = 1 + (uint32_t)(next(&seed) % 6);
+        s.first = 1;
+      }
+      s.last = --left == 0;
+      for (uint32_t n = 0; n < c.n; n++) {
+        int64_t dot = 0;
+        for (uint32_t k = 0; k < c.k; k++) dot += (int64_t)s.a[k] * s.b[(size_t)n * c.k + k];
+        want[n] = (s.first ? 0 : want[n]) + dot;
+      }
+      if (s.last) expect.push_back({cyc + (int)lat, want});
+    } else {
+      s.first = next(&seed) & 1;  // garbage on a stall must not matter
+      s.last = next(&seed) & 1;
+    }
+    tpe_tree_in_t in{s.valid, s.first, s.last, s.a.data(), s.b.data()};
+    tpe_tree_eval(&t, &in);
+    tpe_tree_commit(&t);
+    const tpe_tree_regs_t *q = tpe_tree_regs(&t);
+    bool due = checked < expect.size() && expect[checked].first == cyc;
+    ASSERT_EQ(q->done, due ? 1u : 0u) << "cycle " << cyc;
+    if (due) {
+      for (uint32_t n = 0; n < c.n; n++)
+        ASSERT_EQ((int32_t)q->res[n], (int32_t)(uint32_t)expect[checked].second[n]) << "cycle " << cyc << " column " << n;
+      checked++;
+    }
+  }
+  EXPECT_GT(checked, 20u);
+  EXPECT_EQ(t.st.blocks, checked);
+}
+
+TEST(UnitTpeTree, EveryVariantAndEncodingMatchesPlainLoop) {
+  uint64_t seed = 21;
+  for (tpe_variant_e v : kVariants)
+    for (tpe_enc_e e : kEncs)
+      for (int trial = 0; trial < 8; trial++) {
+        tpe_tree_cfg_t c{1 + (uint32_t)(next(&seed) % TPE_TREE_MAX_K), 1 + (uint32_t)(next(&seed) % 6), v, e};
+        if (trial == 0) c.k = 1;
+        if (trial == 1) c.k = 16, c.n = 4;
+        if (trial == 2) c.k = TPE_TREE_MAX_K;
+        SCOPED_TRACE(std::string(tpe_variant_name(v)) + "/" + tpe_enc_name(e) + " K" + std::to_string(c.k) + "N" +
+                     std::to_string(c.n));
+        check_against_loop(c, seed + trial, 400, trial % 2);
+        if (HasFatalFailure()) return;
+      }
+}
+
+// opt1 keeps the running sum as two vectors: sum + carry is the running sum
+// every cycle, the carry vector is really used, and no CPA result appears
+// before the cycle after `last`.
+TEST(UnitTpeTree, Opt1SumPlusCarryIsTheRunningSum) {
+  tpe_tree_cfg_t c{8, 3, TPE_VARIANT_OPT1, TPE_ENC_MBE};
+  tpe_tree_t t;
+  coda_err_t err{};
+  ASSERT_EQ(tpe_tree_init(&t, &c, &err), 0) << err.msg;
+  uint64_t seed = 4;
+  std::vector<int8_t> a(c.k), b(c.n * c.k);
+  std::vector<int64_t> run(c.n, 0);
+  int carries = 0;
+  for (int cyc = 0; cyc < 200; cyc++) {
+    for (auto &x : a) x = (int8_t)next(&seed);
+    for (auto &x : b) x = (int8_t)next(&seed);
+    uint8_t first = cyc % 50 == 0, last = cyc % 50 == 49;
+    tpe_tree_in_t in{1, first, last, a.data(), b.data()};
+    tpe_tree_eval(&t, &in);
+    tpe_tree_commit(&t);
+    // the beat of cycle cyc - 1 is in sum/carry now
+    const tpe_tree_regs_t *q = tpe_tree_regs(&t);
+    for (uint32_t n = 0; n < c.n && cyc >= 1; n++) {
+      ASSERT_EQ((int32_t)(q->sum[n] + q->carry[n]), (int32_t)run[n]) << "cycle " << cyc;
+      carries += q->carry[n] != 0;
+    }
+    for (uint32_t n = 0; n < c.n; n++) {
+      int64_t dot = 0;
+      for (uint32_t k = 0; k < c.k; k++) dot += (int64_t)a[k] * b[n * c.k + k];
+      run[n] = (first ? 0 : run[n]) + dot;
+    }
+  }
+  EXPECT_GT(carries, 100) << "the carry register carries";
+}
+
+TEST(UnitTpeTree, StallsHoldAndResetClears) {
+  for (tpe_variant_e v : kVariants) {
+    tpe_tree_cfg_t c{4, 2, v, TPE_ENC_ENT};
+    tpe_tree_t t;
+    coda_err_t err{};
+    ASSERT_EQ(tpe_tree_init(&t, &c, &err), 0) << err.msg;
+    std::vector<int8_t> a = {3, -5, 7, 127}, b = {1, 2, 3, 4, -1, -2, -3, -128}, z(8, 9);
+    tpe_tree_in_t go{1, 1, 1, a.data(), b.data()}, stall{0, 1, 1, z.data(), z.data()};
+    tpe_tree_eval(&t, &go);
+    tpe_tree_commit(&t);
+    for (int i = 0; i < 4; i++) {
+      tpe_tree_eval(&t, &stall);
+      tpe_tree_commit(&t);
+    }
+    const tpe_tree_regs_t *q = tpe_tree_regs(&t);
+    EXPECT_EQ((int32_t)q->res[0], 3 - 10 + 21 + 508) << tpe_variant_name(v);
+    EXPECT_EQ((int32_t)q->res[1], -3 + 10 - 21 - 16256) << tpe_variant_name(v);
+    EXPECT_EQ(q->a[3], 127) << "a stall holds the operand registers";
+    EXPECT_EQ(q->done, 0);
+    tpe_tree_reset(&t);
+    EXPECT_EQ(tpe_tree_regs(&t)->res[0], 0u);
+    EXPECT_EQ(tpe_tree_regs(&t)->a[3], 0);
+  }
+}
+
+TEST(UnitTpeTree, ConfigFromParamsAndChecks) {
+  arch_cfg_t cfg;
+  std::vector<arch_set_t> sets = {{"tpe.k=12"}, {"tpe.n=3"}, {"tpe.variant=opt2"}, {"tpe.encoding=ent"}};
+  coda_err_t e{};
+  ASSERT_EQ(arch_cfg_load(&cfg, nullptr, sets.data(), (int)sets.size(), &e), 0) << e.msg;
+  tpe_tree_cfg_t c = tpe_tree_cfg_of(&cfg);
+  EXPECT_EQ(c.k, 12u);
+  EXPECT_EQ(c.n, 3u);
+  EXPECT_EQ(c.variant, TPE_VARIANT_OPT2);
+  EXPECT_EQ(c.enc, TPE_ENC_ENT);
+  EXPECT_EQ(tpe_tree_narrow_bits(16), 13u) << "the paper's ~13-bit narrow trees at K16";
+  tpe_tree_t t;
+  tpe_tree_cfg_t bad{TPE_TREE_MAX_K + 1, 1, TPE_VARIANT_BASE, TPE_ENC_MBE};
+  EXPECT_EQ(tpe_tree_init(&t, &bad, &e), CODA_EINVAL);
+  EXPECT_NE(std::string(e.msg).find("K33"), std::string::npos) << e.msg;
+  bad = {4, 0, TPE_VARIANT_BASE, TPE_ENC_MBE};
+  EXPECT_EQ(tpe_tree_init(&t, &bad, &e), CODA_EINVAL);
+}
+
+// ---- `coda cosim tpe_tree` ---------------------------------------------------------
+
+Result run(const std::string &args) { return coda_test::run_bin(coda_test::bin(), args); }
+
+const cosim_block_t *tpe_tree() { return cosim_find("tpe_tree"); }
+
+arch_cfg_t cfg_of_set(const char *set) {
+  std::vector<std::string> words;
+  std::istringstream is(set);
+  for (std::string w; is >> w;) words.push_back(w);
+  std::vector<arch_set_t> sets;
+  for (size_t i = 0; i + 1 < words.size(); i += 2) sets.push_back(arch_set_t{words[i + 1].c_str()});
+  arch_cfg_t c;
+  coda_err_t e{};
+  EXPECT_EQ(arch_cfg_load(&c, nullptr, sets.data(), (int)sets.size(), &e), 0) << e.msg;
+  return c;
+}
+
+TEST(UnitCosimTpeTree, FieldsTileTheBusesExactly) {
+  const cosim_block_t *b = tpe_tree();
+  ASSERT_NE(b, nullptr);
+  for (const char *const *s = b->test_sets; *s; s++) {
+    SCOPED_TRACE(*s);
+    arch_cfg_t c = cfg_of_set(*s);
+    uint32_t ib = 0, ob = 0;
+    coda_err_t e{};
+    ASSERT_EQ(b->shape(&c, &ib, &ob, &e), 0) << e.msg;
+    void *tw = b->create(&c, 1);
+    ASSERT_NE(tw, nullptr);
+    std::vector<cosim_field_t> f(COSIM_MAX_FIELDS);
+    int n = b->out_fields(tw, f.data(), COSIM_MAX_FIELDS);
+    uint32_t at = 0;
+    bool sum_seen = false;
+    for (int i = 0; i < n; i++) {
+      EXPECT_EQ(f[i].lsb, at) << f[i].name;
+      at += f[i].width;
+      sum_seen |= !strncmp(f[i].name, "carry[", 6);
+    }
+    EXPECT_EQ(at, ob);
+    EXPECT_EQ(sum_seen, strstr(*s, "opt1") != nullptr) << "opt1 compares its carry-save registers";
+    n = b->in_fields(tw, f.data(), COSIM_MAX_FIELDS);
+    at = 0;
+    for (int i = 0; i < n; i++) at += f[i].width;
+    EXPECT_EQ(at, ib);
+    b->destroy(tw);
+  }
+}
+
+#define NEED_COSIM()                                                                              \
+  do {                                                                                            \
+    if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)"; \
+  } while (0)
+
+TEST(CosimTpeTree, EveryVariantAndEncodingZeroMismatches) {
+  NEED_COSIM();
+  int sets = 0;
+  bool seen[3][2] = {};
+  for (const char *const *s = tpe_tree()->test_sets; *s; s++, sets++) {
+    SCOPED_TRACE(*s);
+    arch_cfg_t c = cfg_of_set(*s);
+    seen[c.tpe_variant][c.tpe_encoding] = true;
+    Result r = run(std::string("cosim tpe_tree ") + *s + " --cycles 20000 --seed " + std::to_string(sets + 5));
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("cycles: 20000\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\n0 mismatches\n"), std::string::npos) << r.out;
+    size_t at = r.out.find("transactions: ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    EXPECT_GT(std::strtoull(r.out.c_str() + at + 14, nullptr, 10), 1000u) << "finished blocks";
+  }
+  for (int v = 0; v < 3; v++)
+    for (int e = 0; e < 2; e++) EXPECT_TRUE(seen[v][e]) << "variant " << v << " encoding " << e << " has a test set";
+}
+
+TEST(CosimTpeTree, InjectedCarryBugNamesTheCarryRegister) {
+  NEED_COSIM();
+  const char *set = "--set tpe.k=4 --set tpe.n=2 --set tpe.variant=opt1 --set tpe.encoding=mbe";
+  Result r = run(std::string("cosim tpe_tree ") + set + " --cycles 2000 --inject-bug carry");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FIRST DIVERGENCE at cycle "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  field carry["), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 mismatch"), std::string::npos) << r.out;
+  r = run("cosim tpe_tree --set tpe.k=40 --cycles 10");
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("tpe.k"), std::string::npos) << r.err;
+}
+
+TEST(CosimRtl, TpeTreeLintCleanAndYosysReadsEveryVariant) {
+  NEED_COSIM();
+  const cosim_block_t *b = tpe_tree();
+  std::string files;
+  for (const char *const *f = b->rtl_files; *f; f++) files += " " + root() + "/" + *f;
+  std::vector<std::string> sets;
+  for (const char *const *s = b->test_sets; *s; s++) sets.push_back(*s);
+  sets.push_back("--set tpe.k=1 --set tpe.n=1 --set tpe.variant=opt2 --set tpe.encoding=ent");
+  sets.push_back("--set tpe.k=3 --set tpe.n=1 --set tpe.variant=opt1 --set tpe.encoding=ent");
+  std::string out = tmpdir() + "/tpe_lint.txt";
+  for (const std::string &s : sets) {
+    SCOPED_TRACE(s);
+    arch_cfg_t cfg = cfg_of_set(s.c_str());
+    std::string g, chparam;
+    for (const char *const *p = b->params; *p; p++) {
+      uint64_t v;
+      char name[64];
+      coda_err_t e{};
+      ASSERT_EQ(cosim_param_value(&cfg, *p, &v, &e), 0) << e.msg;
+      cosim_param_name(*p, name, sizeof name);
+      g += " -G" + std::string(name) + "=" + std::to_string(v);
+      chparam += " -chparam " + std::string(name) + " " + std::to_string(v);
+    }
+    std::string cmd = "verilator --lint-only -Wall --top-module tpe_tree_cosim_top" + g + files + " >" + out + " 2>&1";
+    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
+    EXPECT_EQ(slurp(out), "") << cmd;
+    if (!have("yosys")) continue;
+    cmd = "yosys -p 'read_verilog" + files + "; hierarchy -check -top tpe_tree_core" + chparam + "; proc; opt -fast' >" +
+          out + " 2>&1";
+    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
+    std::string log = slurp(out);
+    EXPECT_EQ(log.find("Warning"), std::string::npos) << log.substr(log.find("Warning") == std::string::npos ? 0 : log.find("Warning"), 400);
+  }
+}
+
+// ---- `coda area tpe_tree` ---------------------------------------------------------------
+
+struct Doc {
+  json_t *j = nullptr;
+  ~Doc() { json_decref(j); }
+};
+
+double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+long long instances(const json_t *doc, const char *group) {
+  const json_t *g = json_object_get(doc, "by_submodule");
+  for (size_t i = 0; i < json_array_size(g); i++) {
+    const json_t *e = json_array_get(g, i);
+    const char *n = json_string_value(json_object_get(e, "group"));
+    if (n && !strcmp(n, group)) return json_integer_value(json_object_get(e, "instances"));
+  }
+  return 0;
+}
+
+TEST(AreaTpeTree, BaseVsOpt1SmallPrintsAreaAndFmax) {
+  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
+  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
+  struct stat st;
+  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  double area[2], fmax[2];
+  const char *variants[2] = {"base", "opt1"};
+  for (int i = 0; i < 2; i++) {
+    std::string js = tmpdir() + "/tpe_area_" + variants[i] + ".json";
+    Result r = run(std::string("area tpe_tree --set tpe.k=4 --set tpe.n=2 --set tpe.variant=") + variants[i] +
+                   " --cache " + tmpdir() + "/tpe_area_cache --json " + js);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("tpe_tree"), std::string::npos) << r.out;
+    Doc d;
+    json_error_t je;
+    d.j = json_load_file(js.c_str(), 0, &je);
+    ASSERT_NE(d.j, nullptr) << je.text;
+    area[i] = num(d.j, "area_um2");
+    fmax[i] = num(json_object_get(d.j, "timing"), "fmax_mhz");
+    EXPECT_GT(area[i], 0);
+    EXPECT_GT(fmax[i], 0);
+    printf("[ tpe area ] K4 N2 %s mbe: %.0f um2, fmax %.1f MHz\n", variants[i], area[i], fmax[i]);
+    // the RTL's structure: base has K*N multipliers with a CPA each and N
+    // adder trees; opt1 has no multiplier CPA, one carry-save tree per column
+    // plus per-multiplier encoders
+    if (i == 0) {
+      EXPECT_EQ(instances(d.j, "multipliers (CPA)"), 8);
+      EXPECT_EQ(instances(d.j, "adder trees"), 2);
+    } else {
+      EXPECT_EQ(instances(d.j, "multipliers (CPA)"), 0);
+      EXPECT_EQ(instances(d.j, "carry-save trees"), 2);
+      EXPECT_EQ(instances(d.j, "encoders"), 8);
+    }
+  }
+}
+
+}  // namespace
