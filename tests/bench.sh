@@ -41,3 +41,27 @@ for blk in lut_tc mac_tc; do
   echo "cosim $blk (default config):"
   "$coda" cosim "$blk" --bench --cycles 200000 | sed 's/^/  /'
 done
+
+# Systolic array under SCALE-Sim's semantics (coda scalesim, sim/scalesim/README.md):
+# a 4096^3 GEMM, weight stationary, on 32x32 and 128x128 arrays. Timing runs
+# visit one kernel cycle per fold (next-event skipping); --no-skip evaluates
+# every cycle (the closest analogue of SCALE-Sim walking every demand line);
+# --per-cycle moves every INT8 operand and INT32 partial sum through the PEs
+# each cycle and checks the result against a reference GEMM (smaller GEMMs).
+ss="$root/workloads/scalesim"
+ss_one() { # label, args...
+  local label=$1
+  shift
+  local line c e s r
+  line=$("$coda" scalesim "$@" | grep '^simulated ')
+  read -r c e s r < <(echo "$line" | sed -E 's/^simulated ([0-9]+) cycles \(([0-9]+) evaluated\) in ([0-9.]+) s: ([0-9.e+]+) .*/\1 \2 \3 \4/')
+  printf '%-46s %14s cycles %12s evaluated %9s s %12s cycles/s\n' "$label" "$c" "$e" "$s" "$r"
+}
+echo "systolic array, coda scalesim (SCALE-Sim cycle semantics), ws:"
+ss_one "  32x32, GEMM 4096^3, timing"                 "$ss/coda_32x32_ws.cfg" "$ss/gemm_large.csv"
+ss_one "  32x32, GEMM 4096^3, --no-skip"              "$ss/coda_32x32_ws.cfg" "$ss/gemm_large.csv" --no-skip
+ss_one "  128x128, GEMM 4096^3, timing"               "$ss/coda_128x128_ws.cfg" "$ss/gemm_large.csv"
+ss_one "  128x128, GEMM 4096^3, --no-skip"            "$ss/coda_128x128_ws.cfg" "$ss/gemm_large.csv" --no-skip
+ss_one "  32x32, GEMM 256^3, --per-cycle (+ref check)" "$ss/coda_32x32_ws.cfg" "$ss/gemm_256.csv" --per-cycle
+ss_one "  128x128, GEMM 512^3, --per-cycle (+ref chk)" "$ss/coda_128x128_ws.cfg" "$ss/gemm_512.csv" --per-cycle
+echo "reference point (not run here): SCALE-Sim v2/v3 measured ~6.6e3 simulated cycles/s for a 32x32 array (shared/REFERENCES.md)"
