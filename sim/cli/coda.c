@@ -17,11 +17,13 @@
 #include "../../isa/isa.h"
 #include "../../reports/compare.h"
 #include "../../reports/energy.h"
+#include "../../reports/lutmac.h"
 #include "../../reports/report.h"
 #include "../area/area.h"
 #include "../core/config.h"
 #include "../core/util.h"
 #include "../cosim/cosim.h"
+#include "../energy/energy_flow.h"
 #include "../dev/device.h"
 #include "../ref/refgemm.h"
 #include "../scalesim/scalesim.h"
@@ -33,7 +35,8 @@ typedef struct cli {
   const char *arch;
   arch_set_t sets[MAX_SETS];
   int nsets;
-  const char *json_out, *trace_out, *out, *asm_out, *energy;
+  const char *json_out, *trace_out, *out, *asm_out, *energy, *md_out;
+  uint64_t cycles;
   const char *pos[4];
   int npos;
   int check, functional, timing_only, no_fuse, doc, no_skip;
@@ -68,9 +71,13 @@ static const char *const USAGE_ASM = "coda asm P.s -o P.cbin\n  Assembles a prog
 static const char *const USAGE_DISASM = "coda disasm P.cbin [-o P.s]\n  Disassembles a program.\n";
 static const char *const USAGE_REPORT =
     "coda report A.json [B.json]\n"
+    "coda report lut-vs-mac [--set sec.key=val]... [--json OUT] [--md OUT] [--cycles N]\n"
     "  A Markdown table of a run report (coda.run.v1, from `coda run --json`): per layer and in\n"
     "  total, cycles, the share of compute / memory stall / precompute, energy. With B, B's\n"
-    "  cycles and energy against A's (e.g. A fused, B --no-fuse).\n";
+    "  cycles and energy against A's (e.g. A fused, B --no-fuse).\n"
+    "  lut-vs-mac: the LUT core against its MAC baseline (sim/configs/lut_tc.json, mac_tc.json)\n"
+    "  for W1, W2, W4 x INT8: area and fmax (coda area), ops/cycle (device model), compute\n"
+    "  density, energy per op (coda energy: netlist toggles x liberty power) and efficiency.\n";
 static const char *const USAGE_COSIM =
     "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
     "                 [--bench] [--inject-bug NAME]\n"
@@ -91,6 +98,13 @@ static const char *const USAGE_SCALESIM =
     "coda scalesim CONFIG.cfg TOPOLOGY.csv [-i conv|gemm] [--outdir DIR] [--json OUT] [--check] [--per-cycle]\n"
     "  Runs SCALE-Sim's own config and topology files on coda's systolic array (os/ws/is) and\n"
     "  reports per layer in SCALE-Sim's columns. `coda scalesim --help` for the details.\n";
+static const char *const USAGE_ENERGY =
+    "coda energy BLOCK [--arch A.json] [--set sec.key=val]... [--cycles N] [--seed N] [--wbits W]\n"
+    "                  [--valid-rate X] [--stimulus steady|zero|cosim] [--json OUT]\n"
+    "  Per-event energy of a block from its synthesized netlist: toggles of every net under\n"
+    "  the stimulus (Verilator on the OSU-mapped netlist), times the liberty's power (OpenSTA\n"
+    "  report_power); energy per cycle and per operation, composed from a tile. Cached.\n"
+    "  `coda energy --help` for the details and the method's limits.\n";
 static const char *const USAGE_CONFIG =
     "coda config [--arch A.json] [--set sec.key=val]... | coda config --doc\n"
     "  Prints the resolved config as JSON, or the parameter table (docs/params.md).\n";
@@ -106,6 +120,7 @@ static void usage_all(FILE *f) {
              "  report   Markdown table of one run report, or two compared\n"
              "  cosim    lockstep co-simulation of a block's RTL against its C twin\n"
              "  area     Yosys area and OpenSTA timing of a block's RTL\n"
+             "  energy   per-op energy of a block from netlist switching activity\n"
              "  scalesim SCALE-Sim config + topology on the systolic array model\n"
              "  config   print a resolved config or the parameter docs\n"
              "  help     this text, or `coda help CMD`\n");
@@ -115,7 +130,8 @@ static int help(const char *cmd) {
   if (!cmd) { usage_all(stdout); return 0; }
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
       {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
-      {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}, {"scalesim", USAGE_SCALESIM}};
+      {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}, {"scalesim", USAGE_SCALESIM},
+      {"energy", USAGE_ENERGY}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
@@ -175,6 +191,12 @@ static int parse(int argc, char **argv, cli_t *c) {
     else if (!strcmp(a, "-o")) { NEED(); c->out = v; }
     else if (!strcmp(a, "-S")) { NEED(); c->asm_out = v; }
     else if (!strcmp(a, "--energy")) { NEED(); c->energy = v; }
+    else if (!strcmp(a, "--md")) { NEED(); c->md_out = v; }
+    else if (!strcmp(a, "--cycles")) {
+      NEED();
+      if (parse_u64(v, &c->cycles) || !c->cycles || c->cycles > 100000000)
+        return usage_err("--cycles %s: expected 1..100000000", v);
+    }
     else if (!strcmp(a, "--gemm")) { NEED(); c->gemm = v; }
     else if (!strcmp(a, "--wbits")) {
       NEED();
@@ -403,6 +425,14 @@ static int cmd_disasm(const cli_t *c) {
 
 static int cmd_report(const cli_t *c) {
   coda_err_t err = {0};
+  if (c->npos == 1 && !strcmp(c->pos[0], "lut-vs-mac")) {
+    char root[PATH_MAX];
+    coda_root(root, sizeof root);
+    char abs[PATH_MAX];
+    if (!realpath(root, abs)) snprintf(abs, sizeof abs, "%s", root);
+    lutmac_opts_t o = {abs, c->sets, c->nsets, c->json_out, c->md_out, (unsigned)c->cycles};
+    return lutmac_report(&o, &err) ? fail(&err) : 0;
+  }
   if (c->npos < 1 || c->npos > 2) return usage_err("report: expected `coda report A.json [B.json]`%s", "");
   return report_compare(c->pos[0], c->npos == 2 ? c->pos[1] : NULL, stdout, &err) ? fail(&err) : 0;
 }
@@ -434,8 +464,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
   else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
   else if (!strcmp(c.cmd, "scalesim")) return scalesim_main(argc, argv);
-  else if (!strcmp(c.cmd, "energy")) { int energy_main(int, char **); return energy_main(argc, argv); } /* sim/energy/energy_flow.h */
-  else if (!strcmp(c.cmd, "energy")) { int energy_main(int, char **); return energy_main(argc, argv); } /* sim/energy/energy_flow.h */
+  else if (!strcmp(c.cmd, "energy")) return energy_main(argc, argv);
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

@@ -270,7 +270,7 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   /* the tile: the same core with M and N capped */
   f->tcfg = *cfg;
   if (f->tcfg.core_m > TILE_M) f->tcfg.core_m = TILE_M;
-  uint64_t tn = f->is_lut ? LUT_TILE_N : MAC_TILE_N;
+  uint64_t tn = o->tile_n ? o->tile_n : (f->is_lut ? LUT_TILE_N : MAC_TILE_N);
   if (f->tcfg.core_n > tn) f->tcfg.core_n = tn;
   if ((rc = f->ab->check(&f->tcfg, err)) || (rc = f->cb->shape(&f->tcfg, &ib, &ob, err))) return rc;
   for (const char *const *p = f->cb->params; *p && f->np < MAX_PARAMS; p++, f->np++) {

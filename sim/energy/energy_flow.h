@@ -53,6 +53,7 @@ typedef struct energy_opts {
   double valid_rate;     /* fraction of cycles with a valid step, (0, 1] */
   uint64_t cycles;       /* measured cycles */
   uint64_t seed;
+  uint32_t tile_n;       /* tile columns (capped at core.n); 0: the default (LUT 4, MAC 2) */
   FILE *progress;        /* one line before slow steps, or NULL */
 } energy_opts_t;
 
