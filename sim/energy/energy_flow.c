@@ -362,11 +362,10 @@ static int write_file(const char *dir, const char *name, const char *text, coda_
   char p[PATH_MAX + 64];
   pjoin(p, sizeof p, dir, name);
   FILE *o = fopen(p, "w");
-  if (!o || fputs(text, o) < 0 || fclose(o)) {
-    if (o) fclose(o);
-    return coda_errf(err, CODA_EIO, "%s: cannot write", p);
-  }
-  return CODA_OK;
+  if (!o) return coda_errf(err, CODA_EIO, "%s: cannot write", p);
+  int bad = fputs(text, o) < 0;
+  bad |= fclose(o) != 0;
+  return bad ? coda_errf(err, CODA_EIO, "%s: cannot write", p) : CODA_OK;
 }
 
 static int yosys_step(const eflow_t *f, const char *dir, const char *script, const char *log, coda_err_t *err) {
