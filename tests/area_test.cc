@@ -297,7 +297,9 @@ void expect_bad(const std::string &args, const std::string &must_contain, const 
 }
 
 TEST(AreaErrors, UnknownBlockAndUsage) {
-  expect_bad("nosuch", "unknown block 'nosuch' (known: lut_tc, mac_tc)");
+  std::string known;
+  for (int i = 0; area_block_at(i); i++) known += std::string(i ? ", " : "") + area_block_at(i)->name;
+  expect_bad("nosuch", "unknown block 'nosuch' (known: " + known + ")");
   expect_bad("", "expected a block name");
   expect_bad("lut_tc --method fast", "--method");
   expect_bad("lut_tc --bogus", "unknown option --bogus");
