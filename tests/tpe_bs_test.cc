@@ -11,7 +11,10 @@
 // Cosim tier: `coda cosim tpe_bs` on every test set of the registry, an
 // injected schedule bug caught by field name, lint under verilator -Wall and
 // Yosys reading both variants.
+// Area tier: `coda area tpe_bs` for opt3 and opt4c at R2 C1 (printed; opt3
+// has twice the encoder instances).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -392,6 +395,49 @@ TEST(CosimRtl, TpeBsLintCleanAndYosysReadsBothVariants) {
     EXPECT_EQ(log.find("Warning"), std::string::npos)
         << log.substr(log.find("Warning") == std::string::npos ? 0 : log.find("Warning"), 400);
   }
+}
+
+// ---- `coda area tpe_bs` -------------------------------------------------------------
+
+double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+long long instances(const json_t *doc, const char *group) {
+  const json_t *g = json_object_get(doc, "by_submodule");
+  for (size_t i = 0; i < json_array_size(g); i++) {
+    const json_t *e = json_array_get(g, i);
+    const char *n = json_string_value(json_object_get(e, "group"));
+    if (n && !strcmp(n, group)) return json_integer_value(json_object_get(e, "instances"));
+  }
+  return 0;
+}
+
+// opt3 puts an encoder + sparse encoder in every PE, opt4c one per column.
+TEST(AreaTpeBs, Opt3VsOpt4cSmallPrintsAreaAndFmax) {
+  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
+  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
+  struct stat st;
+  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  const char *variants[2] = {"opt3", "opt4c"};
+  long long enc[2] = {};
+  for (int i = 0; i < 2; i++) {
+    std::string js = tmpdir() + "/tpe_bs_area_" + variants[i] + ".json";
+    Result r = run(std::string("area tpe_bs --set tpe.bs_rows=2 --set tpe.bs_cols=1 --set tpe.bs_variant=") +
+                   variants[i] + " --cache " + tmpdir() + "/tpe_bs_area_cache --json " + js);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    json_error_t je;
+    json_t *d = json_load_file(js.c_str(), 0, &je);
+    ASSERT_NE(d, nullptr) << je.text;
+    double area = num(d, "area_um2"), fmax = num(json_object_get(d, "timing"), "fmax_mhz");
+    EXPECT_GT(area, 0);
+    EXPECT_GT(fmax, 0);
+    printf("[ tpe_bs area ] R2 C1 %s mbe: %.0f um2, fmax %.1f MHz\n", variants[i], area, fmax);
+    EXPECT_EQ(instances(d, "PEs (mux + 3:2 + sum/carry)"), 2);
+    EXPECT_EQ(instances(d, "shift/add"), 2);
+    enc[i] = instances(d, "encoders + sparse encoders");
+    EXPECT_GT(enc[i], 0);
+    json_decref(d);
+  }
+  EXPECT_EQ(enc[0], 2 * enc[1]) << "opt3: one encoder set per PE (2 rows); opt4c: one per column";
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "../lut/lut_core.h"
 #include "../lut/lut_precompute.h"
 #include "../mac/mac_array.h"
+#include "../tpe/tpe_bs.h"
 #include "../tpe/tpe_tree.h"
 
 /* ---- range checks: what the RTL supports, by the C twins' own checks ------ */
@@ -61,6 +62,15 @@ static int tpe_tree_area_check(const arch_cfg_t *c, coda_err_t *err) {
   return CODA_OK;
 }
 
+/* tpe_bs_core: every shape, depth, variant and encoding the C twin takes. */
+static int tpe_bs_area_check(const arch_cfg_t *c, coda_err_t *err) {
+  tpe_bs_cfg_t t = tpe_bs_cfg_of(c);
+  coda_err_t e = {0};
+  int rc = tpe_bs_check(&t, &e);
+  if (rc) return coda_errf(err, rc, "tpe_bs: %s (rtl/tpe supports what the C twin does)", e.msg);
+  return CODA_OK;
+}
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Timing tiles: at most 2 rows x 8 columns (16 PEs), small enough that the
@@ -97,6 +107,14 @@ static const area_block_t BLOCKS[] = {
      {{"tpe.n", 8}},
      "columns share only the A operand; the tile (N <= 8) keeps every register-to-register path",
      tpe_tree_area_check},
+    {"tpe_bs", "bit-slice array (OPT3/OPT4C): R x C sparse-digit bit-serial PEs, column FIFOs and sync; tpe.bs_variant opt3|opt4c, tpe.encoding mbe|ent",
+     "tpe_bs_core", "rtl/tpe",
+     {{"encoders + sparse encoders", {"tpe_bs_senc", "tpe_tree_enc"}},
+      {"PEs (mux + 3:2 + sum/carry)", {"tpe_bs_pe"}},
+      {"shift/add", {"tpe_bs_shadd"}}},
+     {{"tpe.bs_cols", 4}},
+     "columns share only the ready and sync AND gates; the tile (C <= 4) keeps every PE and column path (not measured against --method full)",
+     tpe_bs_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
 

@@ -5,6 +5,9 @@
 #define CODA_TPE_BS_SHIM_H
 
 extern "C" {
+#include <jansson.h>
+
+#include "sim/area/area.h"
 #include "sim/core/config.h"
 #include "sim/cosim/cosim.h"
 #include "sim/cosim/cosim_int.h"
