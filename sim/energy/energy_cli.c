@@ -14,6 +14,7 @@
 static const char *const USAGE =
     "coda energy BLOCK [--arch A.json] [--set sec.key=val]... [--cycles N] [--seed N]\n"
     "                  [--wbits W] [--valid-rate X] [--stimulus steady|zero|cosim] [--json OUT]\n"
+    "                  [--tile-n N]   (tile columns, capped at core.n; default LUT 4, MAC 2)\n"
     "  Energy per cycle and per operation of the block's array from its synthesized netlist:\n"
     "  a small tile (lut_tc M<=2 N<=4, mac_tc M<=2 N<=2, the configured K) is synthesized with\n"
     "  Yosys onto the OSU 0.18 um cells, simulated under Verilator with toggle coverage for N\n"
@@ -119,7 +120,7 @@ int energy_main(int argc, char **argv) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int takes = !strcmp(a, "--arch") || !strcmp(a, "--set") || !strcmp(a, "--json") || !strcmp(a, "--cycles") ||
                 !strcmp(a, "--seed") || !strcmp(a, "--wbits") || !strcmp(a, "--valid-rate") ||
-                !strcmp(a, "--stimulus") || !strcmp(a, "--cache");
+                !strcmp(a, "--stimulus") || !strcmp(a, "--cache") || !strcmp(a, "--tile-n");
     if (takes && !v) return usage_err("option needs a value: ", a);
     if (takes) i++;
     uint64_t x;
@@ -137,6 +138,9 @@ int energy_main(int argc, char **argv) {
     } else if (!strcmp(a, "--wbits")) {
       if (parse_u64(v, &x) || x < 1 || x > 4) return usage_err("--wbits: expected 1..4 (what the RTL supports), not ", v);
       o.wbits = (uint32_t)x;
+    } else if (!strcmp(a, "--tile-n")) {
+      if (parse_u64(v, &x) || x < 1 || x > 1024) return usage_err("--tile-n: expected 1..1024, not ", v);
+      o.tile_n = (uint32_t)x;
     } else if (!strcmp(a, "--valid-rate")) {
       char *end;
       o.valid_rate = strtod(v, &end);

@@ -392,12 +392,18 @@ static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t
   n += (size_t)snprintf(s + n, sizeof s - n, "\nhierarchy -check -top %s", T);
   for (int i = 0; i < f->np && n < sizeof s; i++)
     n += (size_t)snprintf(s + n, sizeof s - n, " -chparam %s %" PRIu64, f->prtl[i], f->pval[i]);
+  /* Delay-driven mapping with buffering and sizing, as the area flow's timing
+   * netlist: an area-only mapping leaves broadcast nets unbuffered, and their
+   * slews then inflate every receiving cell's internal power (superlinearly
+   * in the tile's width). Same constraints as coda area. */
   if (n < sizeof s)
     snprintf(s + n, sizeof s - n,
-             "\nsynth -top %s -flatten\ndfflibmap -liberty \"%s\"\nabc -liberty \"%s\"\nopt_clean -purge\n"
+             "\nsynth -top %s -noabc\nflatten\nopt_clean\ndfflibmap -liberty \"%s\"\n"
+             "abc -D %.0f -constr energy.constr -liberty \"%s\"\nopt_clean -purge\n"
              "tee -q -o syn_stat.txt stat -liberty \"%s\"\nwrite_verilog -noattr -simple-lhs net.v\n",
-             T, L, L, L);
+             T, L, 1e6 / f->cfg.core_freq_mhz, L, L);
   int rc = write_file(dir, "syn.ys", s, err);
+  if (!rc) rc = write_file(dir, "energy.constr", "set_driving_cell INVX1\nset_load 0.01\n", err);
   snprintf(s, sizeof s, "read_liberty -ignore_miss_func \"%s\"\nwrite_verilog -noattr cells.v\n", L);
   if (!rc) rc = write_file(dir, "cells.ys", s, err);
   snprintf(s, sizeof s, "read_liberty -lib \"%s\"\nread_verilog net.v\nhierarchy -top %s\nwrite_json net.json\n", L, T);
@@ -1090,7 +1096,7 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   json_object_set_new(d, "time_s", json_pack("{s:f, s:f}", "netlist_sim_s", t_sim, "sta_s", t_sta));
   char note[8192];
   snprintf(note, sizeof note,
-           "Netlist: %s synthesized with Yosys onto %s (%.200s), flattened (synth -flatten, dfflibmap, abc), a TILE "
+           "Netlist: %s synthesized with Yosys onto %s (%.200s), flattened, delay-driven mapping with buffering (abc -D at the config's clock, as coda area's timing netlist), a TILE "
            "of M%u N%u K%u (the configured array is M%u N%u): energy per op is per PE, and the array's energy per "
            "cycle is the tile's x %.4g PEs ratio, so each PE carries its tile share of the shared logic (row "
            "tables, column weights%s). Activity: the same net.v verilated with the liberty cells' functions, "

@@ -34,7 +34,7 @@
 #include "../core/config.h"
 #include "../core/status.h"
 
-#define ENERGY_FLOW_VERSION "coda-energy-1"
+#define ENERGY_FLOW_VERSION "coda-energy-2"
 #define ENERGY_SCHEMA "coda.energy.v1"
 
 /* What the driver feeds the tile. */
