@@ -14,9 +14,12 @@
 //   base: TpeK*TpeN tpe_tree_mul (each with its own encoder, a 5x16 carry-
 //         save tree and a CPA) -> tpe_tree_addtree per column -> acc_q =
 //         (first ? 0 : acc_q) + sum, a 32-bit CPA in the loop.
-//   opt1: per multiplier an encoder and tpe_tree_ppgen; per column one
-//         tpe_tree_csa over the 4*TpeK partial products (<< 2bw), the TpeK
-//         neg vectors and sum_q, carry_q (0 on first) -> sum_q, carry_q. No
+//   opt1: per multiplier an encoder and tpe_tree_ppgen; per column a
+//         narrow (16 + clog2(TpeK) bits) tpe_tree_csa over the 4*TpeK
+//         partial products (<< 2bw; 9 bits each, sign bit inverted, never
+//         sign-extended) and the TpeK neg vectors, then a 5 x 32 tpe_tree_csa
+//         over its two vectors, sum_q, carry_q (0 on first) and the constant
+//         Bias that takes the inverted sign bits back out -> sum_q, carry_q. No
 //         CPA in the loop: fin_q marks the cycle after a block's last beat,
 //         when res_q = sum_q + carry_q (one CPA per column).
 //   opt2: TpeK encoders shared by all columns, plus the shared sum of their
@@ -80,6 +83,22 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
   wire clr = ctrl_q[1];
   wire lst = ctrl_q[2];
 
+  // opt1's beat tree: 4*TpeK partial products (9 bits at 2bw) and TpeK neg
+  // vectors (bits 0, 2, 4, 6), each in a BeatBits-wide operand
+  localparam integer BeatOps  = 5 * TpeK;
+  localparam integer BeatBits = 16 + $clog2(TpeK);  // tpe_tree_opt1_beat_bits()
+  function automatic [BeatOps*BeatBits-1:0] beat_live(input integer unused);
+    integer kk, ww, ii;
+    begin
+      beat_live = {(BeatOps*BeatBits){1'b0}};
+      for (kk = 0; kk < TpeK; kk = kk + 1) begin
+        for (ww = 0; ww < 4; ww = ww + 1)
+          for (ii = 0; ii < PpBits; ii = ii + 1) beat_live[(5*kk+ww)*BeatBits + 2*ww + ii] = 1'b1;
+        for (ww = 0; ww < 4; ww = ww + 1) beat_live[(5*kk+4)*BeatBits + 2*ww] = 1'b1;
+      end
+    end
+  endfunction
+
   reg done_q;
   genvar n, k, bw;
   generate
@@ -113,7 +132,17 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
 
     // ==== opt1: carry-save accumulation =======================================
     end else if (TpeVariant == 1) begin : g_opt1
-      localparam integer NumOps = 5 * TpeK + 2;
+      localparam integer NumOps = BeatOps;  // the beat tree: 4K pps, K neg vectors
+      localparam [BeatOps*BeatBits-1:0] BeatLive = beat_live(0);
+      // the accumulation tree {Bias, carry_q, sum_q, beat carry, beat sum}:
+      // the beat vectors are BeatBits wide, Bias is a constant
+      localparam [5*AccBits-1:0] AccLive = {{AccBits{1'b0}}, {(2*AccBits){1'b1}},
+                                            {2{{(AccBits - BeatBits){1'b0}}, {BeatBits{1'b1}}}}};
+      // the sign-extension trick: each partial product enters as 9 unsigned
+      // bits, its sign bit inverted (pp + 2^8), at weight 4^bw; Bias takes the
+      // 4*TpeK added 2^8 * 4^bw back out (tpe_tree_opt1_bias())
+      localparam integer PerMul = (1 << 8) + (1 << 10) + (1 << 12) + (1 << 14);
+      localparam [AccBits-1:0] Bias = 32'd0 - TpeK * PerMul;
       reg fin_q;
       always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
@@ -126,7 +155,7 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
       end
       wire [CBits-1:0] sums, carries;
       for (n = 0; n < TpeN; n = n + 1) begin : g_col
-        wire [NumOps*AccBits-1:0] ops;
+        wire [NumOps*BeatBits-1:0] ops;
         for (k = 0; k < TpeK; k = k + 1) begin : g_mul
           wire [11:0]         dig;
           wire [4*PpBits-1:0] pp;
@@ -134,18 +163,22 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
           tpe_tree_ppgen u_ppgen (.dig_i(dig), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp));
           for (bw = 0; bw < 4; bw = bw + 1) begin : g_op
             wire [PpBits-1:0]  p   = pp[bw*PpBits +: PpBits];
-            wire [AccBits-1:0] ext = {{(AccBits - PpBits){p[PpBits-1]}}, p};
-            assign ops[(5*k+bw)*AccBits +: AccBits] = ext << (2 * bw);
+            wire [BeatBits-1:0] ext = {{(BeatBits - PpBits){1'b0}}, ~p[PpBits-1], p[PpBits-2:0]};
+            assign ops[(5*k+bw)*BeatBits +: BeatBits] = ext << (2 * bw);
           end
-          assign ops[(5*k+4)*AccBits +: AccBits] =
-              {25'd0, dig[9], 1'b0, dig[6], 1'b0, dig[3], 1'b0, dig[0]};
+          assign ops[(5*k+4)*BeatBits +: BeatBits] =
+              {{(BeatBits - 7){1'b0}}, dig[9], 1'b0, dig[6], 1'b0, dig[3], 1'b0, dig[0]};
         end
         reg  [AccBits-1:0] sum_q, carry_q, res_q;
-        assign ops[(5*TpeK)*AccBits +: AccBits]   = clr ? {AccBits{1'b0}} : sum_q;
-        assign ops[(5*TpeK+1)*AccBits +: AccBits] = clr ? {AccBits{1'b0}} : carry_q;
+        wire [BeatBits-1:0] bs, bc;  // the beat's exact (biased) total, carry-save
+        tpe_tree_csa #(.NumOps(NumOps), .Width(BeatBits), .Live(BeatLive)) u_csa (
+          .ops_i(ops), .sum_o(bs), .carry_o(bc)
+        );
+        wire [5*AccBits-1:0] acc_ops = {Bias, clr ? {AccBits{1'b0}} : carry_q, clr ? {AccBits{1'b0}} : sum_q,
+                                        {{(AccBits - BeatBits){1'b0}}, bc}, {{(AccBits - BeatBits){1'b0}}, bs}};
         wire [AccBits-1:0] sum_d, carry_d;
-        tpe_tree_csa #(.NumOps(NumOps), .Width(AccBits)) u_csa (
-          .ops_i(ops), .sum_o(sum_d), .carry_o(carry_d)
+        tpe_tree_csa #(.NumOps(5), .Width(AccBits), .Live(AccLive), .Ones({Bias, {(4*AccBits){1'b0}}})) u_acc (
+          .ops_i(acc_ops), .sum_o(sum_d), .carry_o(carry_d)
         );
         always @(posedge clk_i or negedge rst_ni) begin
           if (!rst_ni) begin

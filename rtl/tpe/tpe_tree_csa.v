@@ -10,6 +10,13 @@
 module tpe_tree_csa (ops_i, sum_o, carry_o);
   parameter integer NumOps = 5;   // operands
   parameter integer Width  = 16;  // bits of each operand and of the results
+  // The operands' shape, for synthesis: bits outside Live are constant 0,
+  // bits in Ones constant 1 (operand i at i*Width). With the hierarchy
+  // kept, synthesis cannot see constants across the port; here it sees
+  // them and keeps only the compressors of live bits. The instantiating
+  // module guarantees the inputs match (the C twin needs no copy of this).
+  parameter [NumOps*Width-1:0] Live = {(NumOps*Width){1'b1}};
+  parameter [NumOps*Width-1:0] Ones = {(NumOps*Width){1'b0}};
 
   // operands left after l levels
   function automatic integer count_at(input integer n, input integer l);
@@ -46,7 +53,7 @@ module tpe_tree_csa (ops_i, sum_o, carry_o);
       localparam integer Cnt = count_at(NumOps, l);
       wire [Cnt*Width-1:0] v;
       if (l == 0) begin : g_in
-        assign v = ops_i;
+        assign v = (ops_i & Live) | Ones;
       end else begin : g_red
         localparam integer Prev   = count_at(NumOps, l - 1);
         localparam integer Groups = Prev / 3;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#define MAX_OPS (5 * TPE_TREE_MAX_K + 2) /* opt1's column tree: 4K pps, K neg vectors, sum, carry */
+#define MAX_OPS (5 * TPE_TREE_MAX_K) /* opt1's per-beat tree: 4K pps, K neg vectors */
 
 static uint32_t clog2(uint32_t v) {
   uint32_t b = 0;
@@ -38,6 +38,8 @@ int tpe_tree_check(const tpe_tree_cfg_t *c, coda_err_t *err) {
 }
 
 uint32_t tpe_tree_narrow_bits(uint32_t k) { return TPE_TREE_PP_BITS + clog2(k); }
+
+uint32_t tpe_tree_opt1_beat_bits(uint32_t k) { return TPE_TREE_PROD_BITS + clog2(k); }
 
 const char *tpe_variant_name(tpe_variant_e v) {
   return v == TPE_VARIANT_BASE ? "base" : v == TPE_VARIANT_OPT1 ? "opt1" : "opt2";
@@ -74,6 +76,19 @@ void tpe_tree_csa(uint32_t *ops, uint32_t n, uint32_t width, uint32_t *s, uint32
 static int32_t ppgen(tpe_digit_t d, int8_t b) {
   int32_t m = d.one ? b : d.two ? 2 * b : 0;
   return d.neg ? ~m : m;
+}
+
+uint32_t tpe_tree_opt1_bias(uint32_t k) {
+  uint32_t per_mul = 0; /* the sign weights 2^(8 + 2bw) of one multiplier's four partial products */
+  for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) per_mul += 1u << (TPE_TREE_PP_BITS - 1 + 2 * bw);
+  return 0u - k * per_mul; /* modulo 2^32 */
+}
+
+/* opt1's partial-product operand: pp with its sign bit inverted, 9 bits
+ * unsigned (pp + 2^8), at weight 4^bw; the -2^8 4^bw goes into the bias. */
+static uint32_t pp_biased(tpe_digit_t d, int8_t b, int bw) {
+  const uint32_t m = mask_of(TPE_TREE_PP_BITS), sb = 1u << (TPE_TREE_PP_BITS - 1);
+  return (((uint32_t)ppgen(d, b) & m) ^ sb) << (2 * bw);
 }
 
 /* The neg bits of a's digits at their weights 4^bw: one vector. */
@@ -127,7 +142,8 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
         d->res[n] = (clr ? 0u : q->res[n]) + (uint32_t)sum;
       }
       break;
-    case TPE_VARIANT_OPT1:
+    case TPE_VARIANT_OPT1: {
+      const uint32_t bias = tpe_tree_opt1_bias(K), nb = tpe_tree_opt1_beat_bits(K);
       d->fin = last;
       d->done = q->fin;
       if (q->fin)
@@ -137,14 +153,15 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
         uint32_t no = 0;
         for (uint32_t k = 0; k < K; k++) {
           for (int bw = 0; bw < TPE_ENC_DIGITS; bw++)
-            ops[no++] = (uint32_t)ppgen(dig[k][bw], q->b[n * K + k]) << (2 * bw);
+            ops[no++] = pp_biased(dig[k][bw], q->b[n * K + k], bw);
           ops[no++] = negvec(dig[k]);
         }
-        ops[no++] = clr ? 0 : q->sum[n];
-        ops[no++] = clr ? 0 : q->carry[n];
-        tpe_tree_csa(ops, no, TPE_TREE_ACC_BITS, &d->sum[n], &d->carry[n]);
+        tpe_tree_csa(ops, no, nb, &s, &cy); /* the beat, narrow: exact, non-negative */
+        uint32_t acc[5] = {s, cy, clr ? 0 : q->sum[n], clr ? 0 : q->carry[n], bias};
+        tpe_tree_csa(acc, 5, TPE_TREE_ACC_BITS, &d->sum[n], &d->carry[n]);
       }
       break;
+    }
     case TPE_VARIANT_OPT2: {
       d->done = last;
       if (!en) break;

@@ -18,11 +18,21 @@
  *         reduced by a carry-save tree to two 16-bit vectors, a full add
  *         (CPA) to the product; the K products summed by an exact adder
  *         tree; acc_q = (first ? 0 : acc_q) + sum, a 32-bit CPA every cycle.
- *   opt1  carry-save accumulation: every column's 4K partial products, its K
- *         neg vectors and the registers sum_q, carry_q (0 on `first`) go
- *         through one carry-save tree into the next sum_q, carry_q; no CPA
- *         in the loop. The cycle after a block's last beat was taken
- *         (fin_q), one CPA per column: res_q = sum_q + carry_q.
+ *   opt1  carry-save accumulation: every column's 4K partial products and
+ *         its K neg vectors go through a narrow carry-save tree (the beat
+ *         tree, tpe_tree_opt1_beat_bits(K) = 16 + clog2 K bits); its two
+ *         vectors, the registers sum_q, carry_q (0 on `first`) and one
+ *         constant (the bias) go through a 5 x 32 carry-save tree into the
+ *         next sum_q, carry_q; no CPA in the loop. The cycle after a block's
+ *         last beat was taken (fin_q), one CPA per column: res_q = sum_q +
+ *         carry_q. The beat tree stays narrow by the sign-extension trick:
+ *         each partial product enters as 9 unsigned bits, pp + 2^8 (its sign
+ *         bit inverted), at weight 4^bw, never sign-extended; the bias
+ *         tpe_tree_opt1_bias(K) = -K sum_bw 2^(8 + 2bw) mod 2^32 takes the 4K
+ *         added 2^8 4^bw back out. Every beat-tree operand is non-negative
+ *         and their total is below K * 43520 < 2^(16 + clog2 K), so no
+ *         vector of the beat tree loses a bit: its sum + carry is the exact
+ *         (biased) beat total, zero-extended into the 32-bit tree.
  *   opt2  bit weight before K: K encoders shared by the N columns; per
  *         column and digit weight bw, the K partial products of weight bw go
  *         through a narrow (9 + clog2 K bits) carry-save tree and a narrow
@@ -119,6 +129,11 @@ tpe_tree_cfg_t tpe_tree_cfg_of(const arch_cfg_t *arch);
 int tpe_tree_check(const tpe_tree_cfg_t *cfg, coda_err_t *err);
 /* Width of opt2's narrow trees: TPE_TREE_PP_BITS + clog2(K). */
 uint32_t tpe_tree_narrow_bits(uint32_t k);
+/* Width of opt1's beat tree: TPE_TREE_PROD_BITS + clog2(K). */
+uint32_t tpe_tree_opt1_beat_bits(uint32_t k);
+/* opt1's per-beat constant: -K * sum_bw 2^(8 + 2bw) modulo 2^32 (the sign
+ * bits of the 4K biased partial products, taken back out). */
+uint32_t tpe_tree_opt1_bias(uint32_t k);
 /* "base" / "opt1" / "opt2". */
 const char *tpe_variant_name(tpe_variant_e v);
 
