@@ -20,7 +20,7 @@ LDLIBS  := -ljansson -lz -lm
 B       := build
 
 # Debian packages the build and tests need (binary -> package).
-DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta
+DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta gnuplot-nox
 
 LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \

@@ -18,6 +18,7 @@
 #include "../../reports/compare.h"
 #include "../../reports/energy.h"
 #include "../../reports/lutmac.h"
+#include "../../reports/tpe_report.h"
 #include "../../reports/report.h"
 #include "../area/area.h"
 #include "../core/config.h"
@@ -77,7 +78,12 @@ static const char *const USAGE_REPORT =
     "  cycles and energy against A's (e.g. A fused, B --no-fuse).\n"
     "  lut-vs-mac: the LUT core against its MAC baseline (sim/configs/lut_tc.json, mac_tc.json)\n"
     "  for W1, W2, W4 x INT8: area and fmax (coda area), ops/cycle (device model), compute\n"
-    "  density, energy per op (coda energy: netlist toggles x liberty power) and efficiency.\n";
+    "  density, energy per op (coda energy: netlist toggles x liberty power) and efficiency.\n"
+    "coda report tpe [--set sec.key=val]... [--json OUT] [--md OUT]\n"
+    "  tpe: every bit-weight TPE topology x variant x encoding (today the multiplier-adder tree,\n"
+    "  base/opt1/opt2 x mbe/ent, at the --set sizes): area and fmax (coda area), INT8 MACs/cycle\n"
+    "  measured on the C twin, throughput and area efficiency at own fmax and at the slowest\n"
+    "  design's fmax, gain over the base variant; a gnuplot PNG next to --md OUT.\n";
 static const char *const USAGE_COSIM =
     "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
     "                 [--bench] [--inject-bug NAME]\n"
@@ -432,6 +438,14 @@ static int cmd_report(const cli_t *c) {
     if (!realpath(root, abs)) snprintf(abs, sizeof abs, "%s", root);
     lutmac_opts_t o = {abs, c->sets, c->nsets, c->json_out, c->md_out, (unsigned)c->cycles};
     return lutmac_report(&o, &err) ? fail(&err) : 0;
+  }
+  if (c->npos == 1 && !strcmp(c->pos[0], "tpe")) {
+    char root[PATH_MAX];
+    coda_root(root, sizeof root);
+    char abs[PATH_MAX];
+    if (!realpath(root, abs)) snprintf(abs, sizeof abs, "%s", root);
+    tpe_report_opts_t o = {abs, c->sets, c->nsets, c->json_out, c->md_out};
+    return tpe_report(&o, &err) ? fail(&err) : 0;
   }
   if (c->npos < 1 || c->npos > 2) return usage_err("report: expected `coda report A.json [B.json]`%s", "");
   return report_compare(c->pos[0], c->npos == 2 ? c->pos[1] : NULL, stdout, &err) ? fail(&err) : 0;
