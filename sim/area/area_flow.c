@@ -47,73 +47,10 @@
 #define OUT_LOAD_PF 0.01       /* about one flip-flop D pin (OSU018 DFFPOSX1 D: 0.0088 pF) */
 #define AREA_SCHEMA "coda.area.v1"
 
-/* ---- small file and process helpers --------------------------------------- */
-
-/* dst = a "/" b (paths longer than PATH_MAX are cut; the tools then fail to
- * open them and say so). */
-static void pjoin(char *dst, size_t len, const char *a, const char *b) {
-  int n = snprintf(dst, len, "%s/%s", a, b);
-  if (n < 0 && len) dst[0] = 0;
-}
 
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
 
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
-static int mkdir_p(const char *path) {
-  char tmp[PATH_MAX];
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp) return -1;
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
-  return 0;
-}
-
-/* Removes a folder and everything in it (no symlinks are followed). */
-static void rm_rf(const char *path) {
-  DIR *d = opendir(path);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[PATH_MAX];
-    pjoin(p, sizeof p, path, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_rf(p);
-    else remove(p);
-  }
-  closedir(d);
-  rmdir(path);
-}
-
-/* Absolute path of an executable named `name` on PATH, or 0. */
-static int find_exe(const char *name, char *out, size_t len) {
-  const char *path = getenv("PATH");
-  if (!path || !*path) return 0;
-  const char *s = path;
-  while (*s) {
-    const char *e = strchr(s, ':');
-    size_t n = e ? (size_t)(e - s) : strlen(s);
-    if (n) {
-      snprintf(out, len, "%.*s/%s", (int)n, s, name);
-      if (access(out, X_OK) == 0 && is_file(out)) return 1;
-    }
-    if (!e) break;
-    s = e + 1;
-  }
-  return 0;
-}
 
 /* Starts exe with argv in cwd, stdout+stderr to log (truncated), stdin from
  * /dev/null. */
@@ -444,7 +381,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(a, b); }
 
 static int list_rtl(flow_t *f, coda_err_t *err) {
   char dir[PATH_MAX];
-  pjoin(dir, sizeof dir, f->root, f->b->rtl_dir);
+  coda_path_join(dir, sizeof dir, f->root, f->b->rtl_dir);
   DIR *d = opendir(dir);
   if (!d)
     return coda_errf(err, CODA_EIO, "%s: RTL folder %s/ is missing: %s", f->b->name, f->b->rtl_dir,
@@ -463,7 +400,7 @@ static int list_rtl(flow_t *f, coda_err_t *err) {
       return coda_errf(err, CODA_EINVAL, "%s: more than %d Verilog files in %s/", f->b->name,
                        MAX_RTL_FILES, f->b->rtl_dir);
     }
-    pjoin(f->files[f->nfiles++], sizeof f->files[0], f->b->rtl_dir, e->d_name);
+    coda_path_join(f->files[f->nfiles++], sizeof f->files[0], f->b->rtl_dir, e->d_name);
     if (!strcmp(e->d_name, top_file)) have_top = 1;
   }
   closedir(d);
@@ -485,7 +422,7 @@ static int compute_key(flow_t *f, coda_err_t *err) {
   f->uses_include = 0;
   for (int i = 0; i < f->nfiles; i++) {
     char p[PATH_MAX];
-    pjoin(p, sizeof p, f->root, f->files[i]);
+    coda_path_join(p, sizeof p, f->root, f->files[i]);
     fnv_str(&h, f->files[i]);
     if ((rc = fnv_file(&h, p, err))) return rc;
     char *t = coda_read_file(p, NULL, NULL);
@@ -494,7 +431,7 @@ static int compute_key(flow_t *f, coda_err_t *err) {
   }
   if (f->uses_include) { /* the shared includes (rtl/include) count too */
     char inc[PATH_MAX];
-    pjoin(inc, sizeof inc, f->root, "rtl/include");
+    coda_path_join(inc, sizeof inc, f->root, "rtl/include");
     DIR *d = opendir(inc);
     if (d) {
       char names[MAX_RTL_FILES][256];
@@ -506,9 +443,9 @@ static int compute_key(flow_t *f, coda_err_t *err) {
       qsort(names, (size_t)n, sizeof names[0], cmp_str);
       for (int i = 0; i < n; i++) {
         char p[PATH_MAX];
-        pjoin(p, sizeof p, inc, names[i]);
+        coda_path_join(p, sizeof p, inc, names[i]);
         fnv_str(&h, names[i]);
-        if (is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
+        if (coda_is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
       }
     }
   }
@@ -547,7 +484,7 @@ static int write_scripts(const flow_t *f, const char *dir, const char *final_dir
   const char *L = f->liberty;
 #define OPEN(name)                                                                            \
   do {                                                                                        \
-    pjoin(path, sizeof path, dir, name);                                          \
+    coda_path_join(path, sizeof path, dir, name);                                          \
     if (!(o = fopen(path, "w")))                                                              \
       return coda_errf(err, CODA_EIO, "%s: cannot write: %s", path, strerror(errno));         \
   } while (0)
@@ -714,7 +651,7 @@ static int cmp_area_desc(const void *a, const void *b) {
 static int area_results(const flow_t *f, const liberty_t *lib, const char *dir, json_t *doc,
                         coda_err_t *err) {
   char p[PATH_MAX + 32];
-  pjoin(p, sizeof p, dir, "area_stat.json");
+  coda_path_join(p, sizeof p, dir, "area_stat.json");
   json_t *stat = load_stat_json(p, err);
   if (!stat) return err->code;
   hier_t h;
@@ -727,7 +664,7 @@ static int area_results(const flow_t *f, const liberty_t *lib, const char *dir, 
     total += h.m[i].inst * h.m[i].own_um2;
     cells += h.m[i].inst * (double)h.m[i].own_cells;
   }
-  pjoin(p, sizeof p, dir, "area_stat.txt");
+  coda_path_join(p, sizeof p, dir, "area_stat.txt");
   double ytot = yosys_total(p);
   if (isnan(ytot) || fabs(ytot - total) > 1e-6 * (total > 1 ? total : 1)) {
     hier_free(&h);
@@ -830,7 +767,7 @@ static void describe_point(const char *s, char *out, size_t len) {
 static int timing_results(const flow_t *f, const liberty_t *lib, const char *dir, json_t *doc,
                           coda_err_t *err) {
   char p[PATH_MAX + 32];
-  pjoin(p, sizeof p, dir, "timing_stat.json");
+  coda_path_join(p, sizeof p, dir, "timing_stat.json");
   json_t *stat = load_stat_json(p, err);
   if (!stat) return err->code;
   hier_t h;
@@ -844,7 +781,7 @@ static int timing_results(const flow_t *f, const liberty_t *lib, const char *dir
   json_decref(stat);
   if (rc) return rc;
 
-  pjoin(p, sizeof p, dir, "sta.log");
+  coda_path_join(p, sizeof p, dir, "sta.log");
   char *log = coda_read_file(p, NULL, err);
   if (!log) return err->code;
   /* a leading newline so every CODA line matches "\nCODA " */
@@ -946,7 +883,7 @@ static void artifacts(json_t *doc, const char *dir) {
   json_object_set_new(a, "dir", json_string(dir));
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     char p[PATH_MAX + 32];
-    pjoin(p, sizeof p, dir, names[i][1]);
+    coda_path_join(p, sizeof p, dir, names[i][1]);
     json_object_set_new(a, names[i][0], json_string(p));
   }
   json_object_set_new(doc, "artifacts", a);
@@ -955,17 +892,17 @@ static void artifacts(json_t *doc, const char *dir) {
 /* Runs the two Yosys scripts in parallel and then OpenSTA, in dir. */
 static int run_tools(const flow_t *f, const char *dir, coda_err_t *err) {
   char alog[PATH_MAX + 32], tlog[PATH_MAX + 32], slog[PATH_MAX + 32];
-  pjoin(alog, sizeof alog, dir, "yosys_area.log");
-  pjoin(tlog, sizeof tlog, dir, "yosys_timing.log");
-  pjoin(slog, sizeof slog, dir, "sta.log");
+  coda_path_join(alog, sizeof alog, dir, "yosys_area.log");
+  coda_path_join(tlog, sizeof tlog, dir, "yosys_timing.log");
+  coda_path_join(slog, sizeof slog, dir, "sta.log");
   char *const aargv[] = {(char *)f->yosys, "-q", "-l", "yosys_area.log", "area.ys", NULL};
   char *const targv[] = {(char *)f->yosys, "-q", "-l", "yosys_timing.log", "timing.ys", NULL};
   pid_t pa, pt;
   char junk[PATH_MAX + 32];
-  pjoin(junk, sizeof junk, dir, "yosys_area.out");
+  coda_path_join(junk, sizeof junk, dir, "yosys_area.out");
   int rc = spawn(f->yosys, aargv, dir, junk, &pa, err);
   if (rc) return rc;
-  pjoin(junk, sizeof junk, dir, "yosys_timing.out");
+  coda_path_join(junk, sizeof junk, dir, "yosys_timing.out");
   if ((rc = spawn(f->yosys, targv, dir, junk, &pt, err))) {
     kill(pa, SIGTERM);
     wait_exit(pa);
@@ -1011,16 +948,16 @@ static int setup(flow_t *f, const area_block_t *b, const arch_cfg_t *cfg, const 
         area_cfg_set_u(&tcfg, b->tile[i].key, b->tile[i].max);
   if ((rc = b->check(&tcfg, err))) return rc;
 
-  if (!find_exe("yosys", f->yosys, sizeof f->yosys))
+  if (!coda_find_exe("yosys", f->yosys, sizeof f->yosys))
     return coda_errf(err, CODA_EINVAL, "area: yosys not found on PATH (`make deps` installs the "
                      "Debian package yosys)");
-  if (!find_exe("sta", f->sta, sizeof f->sta))
+  if (!coda_find_exe("sta", f->sta, sizeof f->sta))
     return coda_errf(err, CODA_EINVAL, "area: sta (OpenSTA) not found on PATH (`make deps` installs "
                      "the Debian package opensta)");
   char lib[PATH_MAX];
   if (o->liberty) snprintf(lib, sizeof lib, "%s", o->liberty);
-  else pjoin(lib, sizeof lib, o->root, "build/tech/osu018/osu018_stdcells.lib");
-  if (!is_file(lib) || !realpath(lib, f->liberty))
+  else coda_path_join(lib, sizeof lib, o->root, "build/tech/osu018/osu018_stdcells.lib");
+  if (!coda_is_file(lib) || !realpath(lib, f->liberty))
     return coda_errf(err, CODA_EINVAL, "area: liberty %s not found (`make tech` extracts it from "
                      "the Debian package qflow-tech-osu018)", lib);
   if ((rc = list_rtl(f, err))) return rc;
@@ -1038,8 +975,8 @@ static json_t *cache_get(const flow_t *f, const char *cache, const char *dir) {
   char p[PATH_MAX + 64];
   char name[64];
   snprintf(name, sizeof name, "%s.json", f->key);
-  pjoin(p, sizeof p, cache, name);
-  if (!is_file(p) || !is_dir(dir)) return NULL;
+  coda_path_join(p, sizeof p, cache, name);
+  if (!coda_is_file(p) || !coda_is_dir(dir)) return NULL;
   json_t *d = json_load_file(p, 0, NULL);
   if (!d) return NULL;
   if (strcmp(json_string_value(json_object_get(d, "schema")) ? json_string_value(json_object_get(d, "schema")) : "",
@@ -1061,15 +998,15 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
   if (rc) { free(f); return rc; }
   char cache[PATH_MAX], dir[PATH_MAX + 32];
   if (o->cache_dir) snprintf(cache, sizeof cache, "%s", o->cache_dir);
-  else pjoin(cache, sizeof cache, o->root, "build/area-cache");
+  else coda_path_join(cache, sizeof cache, o->root, "build/area-cache");
   char abs[PATH_MAX];
-  if (mkdir_p(cache) || !realpath(cache, abs)) {
+  if (coda_mkdir_p(cache) || !realpath(cache, abs)) {
     rc = coda_errf(err, CODA_EIO, "area: cache folder %s: %s", cache, strerror(errno));
     free(f);
     return rc;
   }
   memcpy(cache, abs, sizeof cache); /* absolute: sta_setup.tcl names its netlist by it */
-  pjoin(dir, sizeof dir, cache, f->key);
+  coda_path_join(dir, sizeof dir, cache, f->key);
 
   json_t *doc = o->force ? NULL : cache_get(f, cache, dir);
   if (doc) {
@@ -1086,9 +1023,9 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
   char tmp[PATH_MAX + 64];
   char name[96];
   snprintf(name, sizeof name, "%s.tmp.%ld", f->key, (long)getpid());
-  pjoin(tmp, sizeof tmp, cache, name);
-  rm_rf(tmp);
-  if (mkdir_p(tmp)) {
+  coda_path_join(tmp, sizeof tmp, cache, name);
+  coda_rm_rf(tmp);
+  if (coda_mkdir_p(tmp)) {
     rc = coda_errf(err, CODA_EIO, "%s: cannot create: %s", tmp, strerror(errno));
     free(lib);
     free(f);
@@ -1127,8 +1064,8 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
     /* keep the evidence: <key>.failed/, named in the message */
     char failed[PATH_MAX + 64];
     snprintf(name, sizeof name, "%s.failed", f->key);
-    pjoin(failed, sizeof failed, cache, name);
-    rm_rf(failed);
+    coda_path_join(failed, sizeof failed, cache, name);
+    coda_rm_rf(failed);
     if (!rename(tmp, failed)) {
       char *at = strstr(err->msg, tmp);
       if (at) { /* point the message at the kept folder */
@@ -1145,21 +1082,21 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
   /* publish: the folder first, the document last; a stale failure goes */
   snprintf(name, sizeof name, "%s.failed", f->key);
   char failed[PATH_MAX + 64];
-  pjoin(failed, sizeof failed, cache, name);
-  rm_rf(failed);
-  rm_rf(dir);
+  coda_path_join(failed, sizeof failed, cache, name);
+  coda_rm_rf(failed);
+  coda_rm_rf(dir);
   if (rename(tmp, dir)) {
     rc = coda_errf(err, CODA_EIO, "%s: cannot rename to %s: %s", tmp, dir, strerror(errno));
-    rm_rf(tmp);
+    coda_rm_rf(tmp);
     json_decref(doc);
     free(f);
     return rc;
   }
   char jp[PATH_MAX + 64], jt[PATH_MAX + 96];
   snprintf(name, sizeof name, "%s.json", f->key);
-  pjoin(jp, sizeof jp, cache, name);
+  coda_path_join(jp, sizeof jp, cache, name);
   snprintf(name, sizeof name, "%s.json.tmp.%ld", f->key, (long)getpid());
-  pjoin(jt, sizeof jt, cache, name);
+  coda_path_join(jt, sizeof jt, cache, name);
   if (json_dump_file(doc, jt, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) || rename(jt, jp)) {
     rc = coda_errf(err, CODA_EIO, "%s: cannot write the cached result", jp);
     json_decref(doc);

@@ -1,11 +1,13 @@
 /* util.c: the source tree's location and whole-file reads (see util.h). */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void coda_root(char *out, size_t len) {
@@ -65,4 +67,70 @@ char *coda_read_file(const char *path, size_t *len, coda_err_t *err) {
   b[n] = 0;
   if (len) *len = n;
   return b;
+}
+
+void coda_root_abs(char *out, size_t len) {
+  char tmp[PATH_MAX];
+  coda_root(tmp, sizeof tmp);
+  if (!realpath(tmp, out)) snprintf(out, len, "%s", tmp);
+}
+
+void coda_path_join(char *dst, size_t len, const char *a, const char *b) {
+  int n = snprintf(dst, len, "%s/%s", a, b);
+  if (n < 0 && len) dst[0] = 0;
+}
+
+int coda_is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int coda_is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int coda_mkdir_p(const char *path) {
+  char tmp[PATH_MAX];
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp) return -1;
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
+  return 0;
+}
+
+void coda_rm_rf(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char p[PATH_MAX];
+    coda_path_join(p, sizeof p, path, e->d_name);
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) coda_rm_rf(p);
+    else remove(p);
+  }
+  closedir(d);
+  rmdir(path);
+}
+
+int coda_find_exe(const char *name, char *out, size_t len) {
+  const char *path = getenv("PATH");
+  if (!path || !*path) return 0;
+  for (const char *s = path; *s;) {
+    const char *e = strchr(s, ':');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n) {
+      snprintf(out, len, "%.*s/%s", (int)n, s, name);
+      if (access(out, X_OK) == 0 && coda_is_file(out)) return 1;
+    }
+    if (!e) break;
+    s = e + 1;
+  }
+  return 0;
 }

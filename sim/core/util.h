@@ -16,4 +16,18 @@ void coda_root(char *out, size_t len);
  * set (err may be NULL). */
 char *coda_read_file(const char *path, size_t *len, coda_err_t *err);
 
+/* The source tree as an absolute path (coda_root, then realpath). */
+void coda_root_abs(char *out, size_t len);
+
+/* dst = a "/" b (cut at len; the tools then fail to open it and say so). */
+void coda_path_join(char *dst, size_t len, const char *a, const char *b);
+int coda_is_file(const char *path);  /* a regular file */
+int coda_is_dir(const char *path);   /* a directory */
+/* mkdir -p; 0 or -1 (errno set). */
+int coda_mkdir_p(const char *path);
+/* rm -rf without following symlinks. */
+void coda_rm_rf(const char *path);
+/* Absolute path of executable `name` on $PATH into out; 1 found, 0 not. */
+int coda_find_exe(const char *name, char *out, size_t len);
+
 #endif

@@ -61,10 +61,6 @@ static int fail(const coda_err_t *e) {
   return e->code == CODA_ECHECK ? 1 : 2;
 }
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
 
 /* FNV-1a, 64 bits. */
 static uint64_t fnv(uint64_t h, const void *p, size_t n) {
@@ -128,7 +124,7 @@ static int find_root(build_t *b, coda_err_t *err) {
   coda_root(b->root, sizeof b->root);
   char probe[PATH_MAX + 64];
   pathf(probe, sizeof probe, "%s/sim/cosim/harness.cc", b->root);
-  if (!is_file(probe))
+  if (!coda_is_file(probe))
     return coda_errf(err, CODA_EINVAL, "cosim: %s: not the coda source tree (no sim/cosim/harness.cc); set CODA_ROOT",
                      b->root);
   return CODA_OK;
@@ -166,7 +162,7 @@ static int cache_key(build_t *b, const cosim_block_t *blk, uint64_t *key, coda_e
   for (int i = 0; own[i]; i++)
     if (hash_file(&h, b->root, own[i])) return coda_errf(err, CODA_EINVAL, "cosim: cannot read %s/%s", b->root, own[i]);
   path_in(p, sizeof p, b->root, "rtl/lint_waivers.vlt");
-  if (is_file(p)) hash_file(&h, b->root, "rtl/lint_waivers.vlt");
+  if (coda_is_file(p)) hash_file(&h, b->root, "rtl/lint_waivers.vlt");
   for (int i = 0; i < b->ngparams; i++) h = fnv(h, b->gparams[i], strlen(b->gparams[i]) + 1);
   h = fnv(h, VERILATOR_FLAGS HARNESS_CFLAGS, sizeof(VERILATOR_FLAGS HARNESS_CFLAGS));
   /* the tool's version: an upgrade rebuilds */
@@ -232,7 +228,7 @@ static void runtime_objs(const build_t *b, const char *obj, int save) {
       for (int d = 0; d < 2; d++) {
         pathf(f, sizeof f, "%s/%s.%s", rt, RUNTIME_OBJS[i], d ? "d" : "o");
         pathf(g, sizeof g, "%s/%s.%s", obj, RUNTIME_OBJS[i], d ? "d" : "o");
-        if (is_file(f)) copy_file(f, g);
+        if (coda_is_file(f)) copy_file(f, g);
       }
     return;
   }
@@ -282,7 +278,7 @@ static int build_fresh(build_t *b, const cosim_block_t *blk, uint64_t libh, coda
   argv[n++] = "-LDFLAGS";
   argv[n++] = ldflags;
   for (int i = 0; i < b->ngparams && n < MAX_ARGS - 72; i++) argv[n++] = b->gparams[i];
-  if (is_file(waiver)) argv[n++] = waiver;
+  if (coda_is_file(waiver)) argv[n++] = waiver;
   argv[n++] = harness;
   int nf = 0;
   for (const char *const *f = blk->rtl_files; *f && nf < 64; f++, nf++) {
@@ -329,12 +325,12 @@ static int relink(build_t *b, uint64_t libh, coda_err_t *err) {
   char stamp_path[PATH_MAX + 64], obj[PATH_MAX + 64], log[PATH_MAX + 64];
   uint64_t old;
   pathf(stamp_path, sizeof stamp_path, "%s/libcoda.hash", b->dir);
-  if (read_stamp(stamp_path, &old) == 0 && old == libh && is_file(b->exe)) return CODA_OK;
+  if (read_stamp(stamp_path, &old) == 0 && old == libh && coda_is_file(b->exe)) return CODA_OK;
   pathf(obj, sizeof obj, "%s/obj", b->dir);
   pathf(log, sizeof log, "%s/relink.log", b->dir);
   unlink(b->exe);
   char *argv[] = {"make", "-s", "-C", obj, "-f", "Vtop.mk", NULL};
-  if (run_cmd(argv, log) != 0 || !is_file(b->exe))
+  if (run_cmd(argv, log) != 0 || !coda_is_file(b->exe))
     return coda_errf(err, CODA_EIO, "cosim: relinking %s against build/libcoda.a failed; see %s", b->exe, log);
   char stamp[32];
   pathf(stamp, sizeof stamp, "%016" PRIx64 "\n", libh);
@@ -388,7 +384,7 @@ int cosim_main(int argc, char **argv) {
   if (!rc) {
     pathf(b->dir, sizeof b->dir, "%s/build/cosim/%s-%016" PRIx64, b->root, blk->name, key);
     pathf(b->exe, sizeof b->exe, "%s/obj/Vtop", b->dir);
-    if (!is_file(b->exe)) rc = build_fresh(b, blk, libh, &err);
+    if (!coda_is_file(b->exe)) rc = build_fresh(b, blk, libh, &err);
   }
   int lock = -1;
   if (!rc) {

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../area/area.h"
+#include "../core/util.h"
 #include "../cosim/cosim.h"
 
 #define MAX_PARAMS 16
@@ -36,86 +37,11 @@
 #define LUT_TILE_N 4
 #define MAC_TILE_N 2
 
-/* ---- small helpers ---------------------------------------------------------- */
 
-static void pjoin(char *dst, size_t len, const char *a, const char *b) {
-  if (snprintf(dst, len, "%s/%s", a, b) < 0 && len) dst[0] = 0;
-}
 
-static char *slurp(const char *path, size_t *len, coda_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (err) coda_errf(err, CODA_EIO, "%s: cannot read: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  while (b) {
-    n += fread(b + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    char *nb = realloc(b, cap *= 2);
-    if (!nb) { free(b); b = NULL; }
-    else b = nb;
-  }
-  fclose(f);
-  if (!b) {
-    if (err) coda_errf(err, CODA_ENOMEM, "%s: out of memory", path);
-    return NULL;
-  }
-  b[n] = 0;
-  if (len) *len = n;
-  return b;
-}
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
 
-static int mkdir_p(const char *path) {
-  char tmp[PATH_MAX];
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp) return -1;
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  if (mkdir(tmp, 0775) && errno != EEXIST) return -1;
-  return 0;
-}
 
-static void rm_rf(const char *path) {
-  DIR *d = opendir(path);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[PATH_MAX];
-    pjoin(p, sizeof p, path, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_rf(p);
-    else remove(p);
-  }
-  closedir(d);
-  rmdir(path);
-}
-
-static int find_exe(const char *name, char *out, size_t len) {
-  const char *path = getenv("PATH");
-  if (!path || !*path) return 0;
-  for (const char *s = path; *s;) {
-    const char *e = strchr(s, ':');
-    size_t n = e ? (size_t)(e - s) : strlen(s);
-    if (n) {
-      snprintf(out, len, "%.*s/%s", (int)n, s, name);
-      if (access(out, X_OK) == 0 && is_file(out)) return 1;
-    }
-    if (!e) break;
-    s = e + 1;
-  }
-  return 0;
-}
 
 /* Runs argv in cwd with stdout+stderr appended to log; exit status or -1. */
 static int run(char *const argv[], const char *cwd, const char *log) {
@@ -154,7 +80,7 @@ static int tool_version(const char *exe, const char *arg, char *out, size_t len)
 /* The first ERROR/Error/%Error line of a log. */
 static void first_error(const char *log, char *out, size_t len) {
   snprintf(out, len, "see the log");
-  char *t = slurp(log, NULL, NULL);
+  char *t = coda_read_file(log, NULL, NULL);
   if (!t) return;
   for (char *l = t; l && *l;) {
     char *nl = strchr(l, '\n');
@@ -184,7 +110,7 @@ static void fnv(uint64_t *h, const void *p, size_t n) {
 static void fnv_str(uint64_t *h, const char *s) { fnv(h, s, strlen(s) + 1); }
 static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
   size_t n;
-  char *b = slurp(path, &n, err);
+  char *b = coda_read_file(path, &n, err);
   if (!b) return err->code;
   fnv(h, &n, sizeof n);
   fnv(h, b, n);
@@ -192,25 +118,7 @@ static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
   return CODA_OK;
 }
 
-void energy_find_root(char *out, size_t len) {
-  char tmp[PATH_MAX] = ".";
-  const char *env = getenv("CODA_ROOT");
-  if (env && *env) {
-    snprintf(tmp, sizeof tmp, "%s", env);
-  } else {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-      exe[n] = 0;
-      char *s = strrchr(exe, '/');
-      if (s) *s = 0;
-      s = strrchr(exe, '/');
-      if (s && !strcmp(s, "/asan")) { *s = 0; s = strrchr(exe, '/'); }
-      if (s && !strcmp(s, "/build")) { *s = 0; snprintf(tmp, sizeof tmp, "%s", exe); }
-    }
-  }
-  if (!realpath(tmp, out)) snprintf(out, len, "%s", tmp);
-}
+void energy_find_root(char *out, size_t len) { coda_root_abs(out, len); }
 
 void energy_opts_default(energy_opts_t *o) {
   memset(o, 0, sizeof *o);
@@ -283,25 +191,25 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   }
   snprintf(f->root, sizeof f->root, "%s", o->root);
   if (o->cache_dir) snprintf(f->cache, sizeof f->cache, "%s", o->cache_dir);
-  else pjoin(f->cache, sizeof f->cache, o->root, "build/energy-cache");
-  if (!find_exe("yosys", f->yosys, sizeof f->yosys))
+  else coda_path_join(f->cache, sizeof f->cache, o->root, "build/energy-cache");
+  if (!coda_find_exe("yosys", f->yosys, sizeof f->yosys))
     return coda_errf(err, CODA_EINVAL, "energy: yosys not found on PATH (`make deps` installs the Debian package yosys)");
-  if (!find_exe("sta", f->sta, sizeof f->sta))
+  if (!coda_find_exe("sta", f->sta, sizeof f->sta))
     return coda_errf(err, CODA_EINVAL, "energy: sta (OpenSTA) not found on PATH (`make deps` installs the Debian "
                      "package opensta)");
-  if (!find_exe("verilator", f->verilator, sizeof f->verilator))
+  if (!coda_find_exe("verilator", f->verilator, sizeof f->verilator))
     return coda_errf(err, CODA_EINVAL, "energy: verilator not found on PATH (`make deps` installs the Debian "
                      "package verilator)");
   char lib[PATH_MAX];
   if (o->liberty) snprintf(lib, sizeof lib, "%s", o->liberty);
-  else pjoin(lib, sizeof lib, o->root, "build/tech/osu018/osu018_stdcells.lib");
-  if (!is_file(lib) || !realpath(lib, f->liberty))
+  else coda_path_join(lib, sizeof lib, o->root, "build/tech/osu018/osu018_stdcells.lib");
+  if (!coda_is_file(lib) || !realpath(lib, f->liberty))
     return coda_errf(err, CODA_EINVAL, "energy: liberty %s not found (`make tech` extracts it from the Debian "
                      "package qflow-tech-osu018)", lib);
   char libcoda[PATH_MAX + 32];
-  pjoin(libcoda, sizeof libcoda, o->root, "build/libcoda.a");
+  coda_path_join(libcoda, sizeof libcoda, o->root, "build/libcoda.a");
   f->libh = 0xcbf29ce484222325ull;
-  if (!is_file(libcoda) || fnv_file(&f->libh, libcoda, err))
+  if (!coda_is_file(libcoda) || fnv_file(&f->libh, libcoda, err))
     return coda_errf(err, CODA_EINVAL, "energy: %s not found (run make first)", libcoda);
   if (tool_version(f->yosys, "-V", f->yosys_ver, sizeof f->yosys_ver) ||
       tool_version(f->sta, "-version", f->sta_ver, sizeof f->sta_ver) ||
@@ -318,13 +226,13 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   fnv_str(&h, f->cb->rtl_top);
   char p[PATH_MAX + 64];
   for (const char *const *r = f->cb->rtl_files; *r; r++) {
-    pjoin(p, sizeof p, f->root, *r);
+    coda_path_join(p, sizeof p, f->root, *r);
     fnv_str(&h, *r);
     if ((rc = fnv_file(&h, p, err))) return rc;
   }
   const char *own[] = {"sim/energy/driver.cc", "sim/energy/energy_flow.h", "sim/cosim/cosim.h", NULL};
   for (int i = 0; own[i]; i++) {
-    pjoin(p, sizeof p, f->root, own[i]);
+    coda_path_join(p, sizeof p, f->root, own[i]);
     if ((rc = fnv_file(&h, p, err))) return rc;
   }
   for (int i = 0; i < f->np; i++) {
@@ -334,7 +242,7 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   snprintf(f->nkey, sizeof f->nkey, "%016" PRIx64, h);
   char nm[64];
   snprintf(nm, sizeof nm, "net-%s", f->nkey);
-  pjoin(f->ndir, sizeof f->ndir, f->cache, nm);
+  coda_path_join(f->ndir, sizeof f->ndir, f->cache, nm);
 
   fnv_str(&h, STIM_NAMES[o->stim]);
   uint64_t w = o->wbits, c = o->cycles, s = o->seed;
@@ -349,8 +257,8 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   snprintf(blkf, sizeof blkf, "sim/cosim/blk_%s.c", name);
   stimf[1] = blkf;
   for (int i = 0; stimf[i]; i++) {
-    pjoin(p, sizeof p, f->root, stimf[i]);
-    if (is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
+    coda_path_join(p, sizeof p, f->root, stimf[i]);
+    if (coda_is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
   }
   snprintf(f->rkey, sizeof f->rkey, "%016" PRIx64, h);
   return CODA_OK;
@@ -360,7 +268,7 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
 
 static int write_file(const char *dir, const char *name, const char *text, coda_err_t *err) {
   char p[PATH_MAX + 64];
-  pjoin(p, sizeof p, dir, name);
+  coda_path_join(p, sizeof p, dir, name);
   FILE *o = fopen(p, "w");
   if (!o) return coda_errf(err, CODA_EIO, "%s: cannot write", p);
   int bad = fputs(text, o) < 0;
@@ -371,10 +279,10 @@ static int write_file(const char *dir, const char *name, const char *text, coda_
 static int yosys_step(const eflow_t *f, const char *dir, const char *script, const char *log, coda_err_t *err) {
   char *argv[] = {(char *)f->yosys, "-q", "-l", (char *)log, (char *)script, NULL};
   char out[PATH_MAX + 64];
-  pjoin(out, sizeof out, dir, "yosys.out");
+  coda_path_join(out, sizeof out, dir, "yosys.out");
   if (run(argv, dir, out) != 0) {
     char lp[PATH_MAX + 64], e[256];
-    pjoin(lp, sizeof lp, dir, log);
+    coda_path_join(lp, sizeof lp, dir, log);
     first_error(lp, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: %s: yosys %s failed (%s): %s", f->cb->name, script, lp, e);
   }
@@ -425,11 +333,11 @@ static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t
 
   /* verilate */
   char obj[PATH_MAX + 64], log[PATH_MAX + 64], cflags[PATH_MAX + 64], ldflags[PATH_MAX + 64], drv[PATH_MAX + 64];
-  pjoin(obj, sizeof obj, dir, "obj");
-  pjoin(log, sizeof log, dir, "verilator.log");
+  coda_path_join(obj, sizeof obj, dir, "obj");
+  coda_path_join(log, sizeof log, dir, "verilator.log");
   snprintf(cflags, sizeof cflags, "-I%s -O1", f->root);
   snprintf(ldflags, sizeof ldflags, "%s/build/libcoda.a -ljansson -lz -lm", f->root);
-  pjoin(drv, sizeof drv, f->root, "sim/energy/driver.cc");
+  coda_path_join(drv, sizeof drv, f->root, "sim/energy/driver.cc");
   char *vargv[] = {f->verilator, "--cc", "--exe", "--coverage-toggle", "--coverage-underscore", "-Wno-fatal",
                    "-Wno-lint", "-Wno-style", "--prefix", "Vtop", "--top-module", (char *)T, "--Mdir", obj,
                    "-CFLAGS", cflags, "-LDFLAGS", ldflags, "cov.vlt", "cells.v", "net.v", drv, NULL};
@@ -442,7 +350,7 @@ static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   snprintf(jobs, sizeof jobs, "-j%ld", ncpu > 0 ? ncpu : 1);
   char make[PATH_MAX];
-  if (!find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
+  if (!coda_find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
   /* gate-level C++ is huge: compile it unoptimized (seconds, not minutes) */
   char *margv[] = {make, jobs, "-C", obj, "-f", "Vtop.mk", "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1", NULL};
   if (run(margv, dir, log) != 0)
@@ -455,44 +363,44 @@ static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t
 /* The netlist folder, built if missing, relinked if libcoda.a changed;
  * returns with *lock held (exclusive). */
 static int ensure_netlist(eflow_t *f, FILE *progress, int *lock, coda_err_t *err) {
-  if (mkdir_p(f->cache)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", f->cache, strerror(errno));
+  if (coda_mkdir_p(f->cache)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", f->cache, strerror(errno));
   char lp[PATH_MAX + 64];
   snprintf(lp, sizeof lp, "%s.lock", f->ndir);
   *lock = open(lp, O_RDWR | O_CREAT, 0644);
   if (*lock < 0) return coda_errf(err, CODA_EIO, "%s: %s", lp, strerror(errno));
   flock(*lock, LOCK_EX);
   char exe[PATH_MAX + 64];
-  pjoin(exe, sizeof exe, f->ndir, "obj/Vtop");
-  if (!is_file(exe)) {
+  coda_path_join(exe, sizeof exe, f->ndir, "obj/Vtop");
+  if (!coda_is_file(exe)) {
     char tmp[PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", f->ndir, (long)getpid());
-    rm_rf(tmp);
-    if (mkdir_p(tmp)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    coda_rm_rf(tmp);
+    if (coda_mkdir_p(tmp)) return coda_errf(err, CODA_EIO, "%s: cannot create: %s", tmp, strerror(errno));
     int rc = build_netlist(f, tmp, progress, err);
     if (rc) {
       char failed[PATH_MAX + 64];
       snprintf(failed, sizeof failed, "%s.failed", f->ndir);
-      rm_rf(failed);
+      coda_rm_rf(failed);
       rename(tmp, failed);
       return rc;
     }
-    rm_rf(f->ndir);
+    coda_rm_rf(f->ndir);
     if (rename(tmp, f->ndir)) return coda_errf(err, CODA_EIO, "%s: cannot rename: %s", tmp, strerror(errno));
     return CODA_OK;
   }
   char sp[PATH_MAX + 64];
-  pjoin(sp, sizeof sp, f->ndir, "libcoda.hash");
-  char *st = slurp(sp, NULL, NULL);
+  coda_path_join(sp, sizeof sp, f->ndir, "libcoda.hash");
+  char *st = coda_read_file(sp, NULL, NULL);
   uint64_t old = st ? strtoull(st, NULL, 16) : 0;
   free(st);
   if (old == f->libh) return CODA_OK;
   char obj[PATH_MAX + 64], log[PATH_MAX + 64], make[PATH_MAX];
-  pjoin(obj, sizeof obj, f->ndir, "obj");
-  pjoin(log, sizeof log, f->ndir, "relink.log");
-  if (!find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
+  coda_path_join(obj, sizeof obj, f->ndir, "obj");
+  coda_path_join(log, sizeof log, f->ndir, "relink.log");
+  if (!coda_find_exe("make", make, sizeof make)) snprintf(make, sizeof make, "/usr/bin/make");
   unlink(exe);
   char *margv[] = {make, "-s", "-C", obj, "-f", "Vtop.mk", "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1", NULL};
-  if (run(margv, f->ndir, log) != 0 || !is_file(exe))
+  if (run(margv, f->ndir, log) != 0 || !coda_is_file(exe))
     return coda_errf(err, CODA_EIO, "energy: relinking %s against build/libcoda.a failed; see %s", exe, log);
   char stamp[64];
   snprintf(stamp, sizeof stamp, "%016" PRIx64 "\n", f->libh);
@@ -564,7 +472,7 @@ static void demangle(const char *s, char *out, size_t len) {
 
 /* Reads coverage.dat (v_toggle points of the top module) and <cov>.ports. */
 static int read_toggles(const char *cov, tog_map_t *m, coda_err_t *err) {
-  char *t = slurp(cov, NULL, err);
+  char *t = coda_read_file(cov, NULL, err);
   if (!t) return err->code;
   for (char *l = t; l && *l;) {
     char *nl = strchr(l, '\n');
@@ -587,7 +495,7 @@ static int read_toggles(const char *cov, tog_map_t *m, coda_err_t *err) {
   free(t);
   char pp[PATH_MAX + 128];
   snprintf(pp, sizeof pp, "%s.ports", cov);
-  t = slurp(pp, NULL, err);
+  t = coda_read_file(pp, NULL, err);
   if (!t) return err->code;
   for (char *l = t; l && *l;) {
     char *nl = strchr(l, '\n');
@@ -783,7 +691,7 @@ typedef struct power {
 static void liberty_facts(const char *lib, double *volt, char *wl, size_t wll, char *name, size_t nl) {
   *volt = 0;
   wl[0] = name[0] = 0;
-  char *t = slurp(lib, NULL, NULL);
+  char *t = coda_read_file(lib, NULL, NULL);
   if (!t) return;
   const char *p = strstr(t, "nom_voltage");
   if (p && (p = strchr(p, ':'))) *volt = strtod(p + 1, NULL);
@@ -807,8 +715,8 @@ static void liberty_facts(const char *lib, double *volt, char *wl, size_t wll, c
 
 static double syn_area(const char *dir, long *cells) {
   char p[PATH_MAX + 32];
-  pjoin(p, sizeof p, dir, "syn_stat.txt");
-  char *t = slurp(p, NULL, NULL);
+  coda_path_join(p, sizeof p, dir, "syn_stat.txt");
+  char *t = coda_read_file(p, NULL, NULL);
   double a = NAN;
   *cells = 0;
   if (!t) return a;
@@ -843,7 +751,7 @@ static int cmp_inst(const void *a, const void *b) {
 /* Power of every instance at its own rate: P = P(a=0) + (P(a=1) - P(a=0)) x rate
  * for internal and switching power, leakage at a=0; summed by group. */
 static int inst_power(const char *slog, const char *rates, power_t *p, coda_err_t *err) {
-  char *rt = slurp(rates, NULL, err);
+  char *rt = coda_read_file(rates, NULL, err);
   if (!rt) return err->code;
   size_t cap = 1024, n = 0;
   inst_rate_t *ir = malloc(cap * sizeof *ir);
@@ -868,7 +776,7 @@ static int inst_power(const char *slog, const char *rates, power_t *p, coda_err_
   if (!ir) { free(rt); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
   qsort(ir, n, sizeof *ir, cmp_inst);
   double *a0 = calloc(n ? n * 3 : 3, sizeof *a0);
-  char *t = a0 ? slurp(slog, NULL, err) : NULL;
+  char *t = a0 ? coda_read_file(slog, NULL, err) : NULL;
   if (!t) { free(a0); free(ir); free(rt); return a0 ? err->code : coda_errf(err, CODA_ENOMEM, "out of memory"); }
   int pass = -1, done = 0;
   size_t seen[2] = {0, 0};
@@ -918,10 +826,10 @@ static int inst_power(const char *slog, const char *rates, power_t *p, coda_err_
 /* Runs the driver and OpenSTA in rdir; builds the document. */
 static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, json_t **out, coda_err_t *err) {
   char exe[PATH_MAX + 64], cov[PATH_MAX + 64], stp[PATH_MAX + 64], log[PATH_MAX + 64];
-  pjoin(exe, sizeof exe, f->ndir, "obj/Vtop");
-  pjoin(cov, sizeof cov, rdir, "coverage.dat");
-  pjoin(stp, sizeof stp, rdir, "stats.txt");
-  pjoin(log, sizeof log, rdir, "driver.log");
+  coda_path_join(exe, sizeof exe, f->ndir, "obj/Vtop");
+  coda_path_join(cov, sizeof cov, rdir, "coverage.dat");
+  coda_path_join(stp, sizeof stp, rdir, "stats.txt");
+  coda_path_join(log, sizeof log, rdir, "driver.log");
   char *argv[8 + 2 * MAX_PARAMS + 20];
   char sets[MAX_PARAMS][96], wb[16], rate[32], cyc[32], seed[32];
   int n = 0;
@@ -959,7 +867,7 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
     return coda_errf(err, CODA_EINVAL, "energy: %s: the netlist driver failed (%s): %s", f->cb->name, log, e);
   }
   double t_sim = now_s() - t0;
-  char *stats = slurp(stp, NULL, err);
+  char *stats = coda_read_file(stp, NULL, err);
   if (!stats) return err->code;
   uint64_t steps = stat_value(stats, "steps "), resets = stat_value(stats, "resets "),
            warm = stat_value(stats, "warmup ");
@@ -969,15 +877,15 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   int rc = read_toggles(cov, &tm, err);
   activity_t act;
   char nj[PATH_MAX + 64], at[PATH_MAX + 64];
-  pjoin(nj, sizeof nj, f->ndir, "net.json");
-  pjoin(at, sizeof at, rdir, "activity.tcl");
+  coda_path_join(nj, sizeof nj, f->ndir, "net.json");
+  coda_path_join(at, sizeof at, rdir, "activity.tcl");
   if (!rc) rc = write_activity(f, nj, &tm, at, (double)o->cycles, &act, err);
   tog_free(&tm);
   if (rc) return rc;
 
   double period = 1000.0 / f->cfg.core_freq_mhz;
   char tcl[PATH_MAX * 3], nv[PATH_MAX + 64];
-  pjoin(nv, sizeof nv, f->ndir, "net.v");
+  coda_path_join(nv, sizeof nv, f->ndir, "net.v");
   snprintf(tcl, sizeof tcl,
            "# generated by coda energy (%s)\nread_liberty {%s}\nread_verilog {%s}\nlink_design %s\n"
            "create_clock -name clk -period %.9g [get_ports clk_i]\n"
@@ -990,7 +898,7 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
            ENERGY_FLOW_VERSION, f->liberty, nv, f->cb->rtl_top, period);
   if ((rc = write_file(rdir, "power.tcl", tcl, err))) return rc;
   char slog[PATH_MAX + 64];
-  pjoin(slog, sizeof slog, rdir, "sta.log");
+  coda_path_join(slog, sizeof slog, rdir, "sta.log");
   char *sargv[] = {(char *)f->sta, "-no_splash", "-exit", "power.tcl", NULL};
   t0 = now_s();
   if (run(sargv, rdir, slog) != 0) {
@@ -1004,7 +912,7 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   char ip[PATH_MAX + 80];
   snprintf(ip, sizeof ip, "%s.inst", at);
   if ((rc = inst_power(slog, ip, &pw, err))) return rc;
-  char *sl = slurp(slog, NULL, NULL);
+  char *sl = coda_read_file(slog, NULL, NULL);
   int warned = sl && (strstr(sl, "Warning") || strstr(sl, "Error"));
   free(sl);
 
@@ -1134,10 +1042,10 @@ int energy_run(const char *name, const arch_cfg_t *cfg, const energy_opts_t *o, 
   if (rc) { free(f); return rc; }
   char rdir[PATH_MAX + 64], jp[PATH_MAX + 64], nm[64];
   snprintf(nm, sizeof nm, "run-%s", f->rkey);
-  pjoin(rdir, sizeof rdir, f->cache, nm);
+  coda_path_join(rdir, sizeof rdir, f->cache, nm);
   snprintf(nm, sizeof nm, "%s.json", f->rkey);
-  pjoin(jp, sizeof jp, f->cache, nm);
-  if (is_file(jp)) {
+  coda_path_join(jp, sizeof jp, f->cache, nm);
+  if (coda_is_file(jp)) {
     json_t *d = json_load_file(jp, 0, NULL);
     if (d && !strcmp(json_string_value(json_object_get(d, "schema")) ? json_string_value(json_object_get(d, "schema")) : "",
                      ENERGY_SCHEMA)) {
@@ -1152,8 +1060,8 @@ int energy_run(const char *name, const arch_cfg_t *cfg, const energy_opts_t *o, 
   int lock = -1;
   rc = ensure_netlist(f, o->progress, &lock, err);
   if (!rc) {
-    rm_rf(rdir);
-    if (mkdir_p(rdir)) rc = coda_errf(err, CODA_EIO, "%s: cannot create: %s", rdir, strerror(errno));
+    coda_rm_rf(rdir);
+    if (coda_mkdir_p(rdir)) rc = coda_errf(err, CODA_EIO, "%s: cannot create: %s", rdir, strerror(errno));
   }
   json_t *d = NULL;
   if (!rc) rc = measure(f, o, rdir, &d, err);
