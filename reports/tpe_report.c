@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../sim/area/area.h"
+#include "../sim/core/util.h"
 #include "../sim/tpe/tpe_tree.h"
 
 #define MAX_VARIANTS 4
@@ -228,33 +229,16 @@ static void table(FILE *f, const row_t *rows, int n, double fc) {
 }
 
 /* Runs gnuplot on script; 0 if it exited 0. */
-static int run_gnuplot(const char *script) {
+static int run_gnuplot(const char *exe, const char *script) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
-    execlp("gnuplot", "gnuplot", script, (char *)NULL);
+    execl(exe, "gnuplot", script, (char *)NULL);
     _exit(127);
   }
   int st = 0;
   if (waitpid(pid, &st, 0) < 0) return -1;
   return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static int have_gnuplot(void) {
-  const char *path = getenv("PATH");
-  if (!path) return 0;
-  char buf[PATH_MAX];
-  for (const char *p = path; *p;) {
-    const char *e = strchr(p, ':');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len && len < sizeof buf - 10) {
-      snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)len, p);
-      if (access(buf, X_OK) == 0) return 1;
-    }
-    if (!e) break;
-    p = e + 1;
-  }
-  return 0;
 }
 
 /* The plot next to the Markdown: <stem>.dat, <stem>.gp, <stem>.png. *png
@@ -266,7 +250,8 @@ static int plot(const char *md, const row_t *rows, int n, char *png, size_t plen
     snprintf(note, nlen, "no plot: it is written next to --md OUT");
     return CODA_OK;
   }
-  if (!have_gnuplot()) {
+  char gpexe[PATH_MAX];
+  if (!coda_find_exe("gnuplot", gpexe, sizeof gpexe)) {
     snprintf(note, nlen, "no plot: gnuplot is not on PATH (`make deps` installs gnuplot-nox)");
     return CODA_OK;
   }
@@ -297,7 +282,7 @@ static int plot(const char *md, const row_t *rows, int n, char *png, size_t plen
           "plot '%s' using 2:xtic(1) title 'at own fmax', '' using 3 title 'at common frequency'\n",
           out, dat);
   if (fclose(f)) return coda_errf(err, CODA_EIO, "%s: write failed", gp);
-  if (run_gnuplot(gp)) {
+  if (run_gnuplot(gpexe, gp)) {
     snprintf(note, nlen, "no plot: gnuplot %s failed", gp);
     return CODA_OK;
   }
