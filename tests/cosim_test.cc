@@ -27,6 +27,7 @@
 #include "tests/shim/cosim_shim.h"
 
 #include "tests/shim/cli_run.h"
+#include "tests/shim/rtl_check.h"
 
 namespace {
 
@@ -277,38 +278,9 @@ TEST(CosimLutTc, BenchTimesTwinRtlAndLockstep) {
 
 TEST(CosimRtl, LutTcLintCleanAndYosysReadsIt) {
   if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
-  std::string files;
-  for (const char *const *f = lut_tc()->rtl_files; *f; f++) files += " " + root() + "/" + *f;
-  std::string waiver = root() + "/rtl/lint_waivers.vlt";
-  struct stat st;
-  if (stat(waiver.c_str(), &st) == 0) files = " " + waiver + files;
-  for (const char *const *s = lut_tc()->test_sets; *s; s++) {
-    // the -G values of the set, as the flow derives them from the config
-    std::vector<std::string> words;
-    std::istringstream is(*s);
-    for (std::string w; is >> w;) words.push_back(w);
-    std::vector<arch_set_t> sets;
-    for (size_t i = 1; i < words.size(); i += 2) sets.push_back(arch_set_t{words[i].c_str()});
-    arch_cfg_t cfg;
-    coda_err_t err{};
-    ASSERT_EQ(arch_cfg_load(&cfg, nullptr, sets.data(), (int)sets.size(), &err), 0) << err.msg;
-    std::string g, chparam;
-    for (const char *const *p = lut_tc()->params; *p; p++) {
-      uint64_t v;
-      char name[64];
-      ASSERT_EQ(cosim_param_value(&cfg, *p, &v, &err), 0) << err.msg;
-      cosim_param_name(*p, name, sizeof name);
-      g += " -G" + std::string(name) + "=" + std::to_string(v);
-      chparam += " -set " + std::string(name) + " " + std::to_string(v);
-    }
-    std::string out = tmpdir() + "/lint.txt";
-    std::string cmd = "verilator --lint-only -Wall --top-module lut_tc_cosim_top" + g + files + " >" + out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-    EXPECT_EQ(slurp(out), "") << cmd;
-    if (!have("yosys")) continue;
-    cmd = "yosys -q -p 'read_verilog" + files + "; chparam" + chparam + " lut_tc_cosim_top; hierarchy -check -top lut_tc_cosim_top; proc' >" + out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-  }
+  std::vector<std::string> sets;
+  for (const char *const *s = lut_tc()->test_sets; *s; s++) sets.push_back(*s);
+  coda_test::expect_rtl_clean(lut_tc(), sets, "lut_tc_cosim_top", "proc");
 }
 
 TEST(CosimCli, ListNamesEveryBlockItsTopAndTestSets) {

@@ -32,6 +32,7 @@
 #include "tests/shim/mac_shim.h"
 
 #include "tests/shim/cli_run.h"
+#include "tests/shim/rtl_check.h"
 
 namespace {
 
@@ -380,20 +381,7 @@ TEST(GoldenMac, ArrayShapesAndPipelineDepths) {
 const cosim_block_t *mac_tc() { return cosim_find("mac_tc"); }
 
 // The config a test set ("--set k=v --set k=v ...") names.
-arch_cfg_t cfg_of_set(const char *set) {
-  std::vector<std::string> words;
-  std::istringstream is(set);
-  for (std::string w; is >> w;) words.push_back(w);
-  std::vector<arch_set_t> sets;
-  for (size_t i = 0; i + 1 < words.size(); i += 2) {
-    EXPECT_EQ(words[i], "--set") << set;
-    sets.push_back(arch_set_t{words[i + 1].c_str()});
-  }
-  arch_cfg_t c;
-  coda_err_t e{};
-  EXPECT_EQ(arch_cfg_load(&c, nullptr, sets.data(), (int)sets.size(), &e), 0) << e.msg;
-  return c;
-}
+using coda_test::cfg_of_set;
 
 TEST(UnitCosimMacTc, FieldsTileTheBusesExactly) {
   const cosim_block_t *b = mac_tc();
@@ -589,40 +577,14 @@ TEST(CosimMacTc, UnsupportedParametersExit2WithOneLine) {
 
 TEST(CosimRtl, MacTcLintCleanAndYosysSynthesizesIt) {
   if (!have("verilator")) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
-  const cosim_block_t *b = mac_tc();
-  ASSERT_NE(b, nullptr);
-  std::string files;
-  for (const char *const *f = b->rtl_files; *f; f++) files += " " + root() + "/" + *f;
-  std::string waiver = root() + "/rtl/lint_waivers.vlt";
-  struct stat st;
-  std::string vfiles = stat(waiver.c_str(), &st) == 0 ? " " + waiver + files : files;
-  for (const char *const *s = b->test_sets; *s; s++) {
-    SCOPED_TRACE(*s);
-    arch_cfg_t cfg = cfg_of_set(*s);  // the -G values, derived from the config as the flow does
-    std::string g, chparam;
-    for (const char *const *p = b->params; *p; p++) {
-      uint64_t v;
-      char name[64];
-      coda_err_t e{};
-      ASSERT_EQ(cosim_param_value(&cfg, *p, &v, &e), 0) << e.msg;
-      cosim_param_name(*p, name, sizeof name);
-      g += " -G" + std::string(name) + "=" + std::to_string(v);
-      chparam += " -chparam " + std::string(name) + " " + std::to_string(v);
-    }
-    std::string out = tmpdir() + "/lint.txt";
-    std::string cmd = "verilator --lint-only -Wall --top-module mac_tc_cosim_top" + g + vfiles + " >" + out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-    EXPECT_EQ(slurp(out), "") << cmd;
-    if (!have("yosys")) continue;
-    // the synthesizable top, as the area flow reads it
-    cmd = "yosys -p 'read_verilog" + files + "; hierarchy -check -top mac_tc_core" + chparam +
-          "; synth -top mac_tc_core' >" + out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-    std::string log = slurp(out);
-    EXPECT_EQ(log.find("Warning"), std::string::npos) << log.substr(log.find("Warning"), 400);
-    for (const char *mod : {"mac_tc_array", "mac_tc_dequant", "mac_tc_dot", "mac_tc_acc"})
-      EXPECT_NE(log.find(mod), std::string::npos) << mod << " in the synthesized hierarchy";
-  }
+  ASSERT_NE(mac_tc(), nullptr);
+  std::vector<std::string> sets;
+  for (const char *const *s = mac_tc()->test_sets; *s; s++) sets.push_back(*s);
+  // the synthesizable top, as the area flow reads it
+  std::string log = coda_test::expect_rtl_clean(mac_tc(), sets, "mac_tc_core", "synth -top mac_tc_core");
+  if (!have("yosys")) return;
+  for (const char *mod : {"mac_tc_array", "mac_tc_dequant", "mac_tc_dot", "mac_tc_acc"})
+    EXPECT_NE(log.find(mod), std::string::npos) << mod << " in the synthesized hierarchy";
 }
 
 }  // namespace

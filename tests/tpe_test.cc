@@ -28,6 +28,7 @@
 #include "tests/shim/tpe_shim.h"
 
 #include "tests/shim/cli_run.h"
+#include "tests/shim/rtl_check.h"
 
 namespace {
 
@@ -335,17 +336,7 @@ Result run(const std::string &args) { return coda_test::run_bin(coda_test::bin()
 
 const cosim_block_t *tpe_tree() { return cosim_find("tpe_tree"); }
 
-arch_cfg_t cfg_of_set(const char *set) {
-  std::vector<std::string> words;
-  std::istringstream is(set);
-  for (std::string w; is >> w;) words.push_back(w);
-  std::vector<arch_set_t> sets;
-  for (size_t i = 0; i + 1 < words.size(); i += 2) sets.push_back(arch_set_t{words[i + 1].c_str()});
-  arch_cfg_t c;
-  coda_err_t e{};
-  EXPECT_EQ(arch_cfg_load(&c, nullptr, sets.data(), (int)sets.size(), &e), 0) << e.msg;
-  return c;
-}
+using coda_test::cfg_of_set;
 
 TEST(UnitCosimTpeTree, FieldsTileTheBusesExactly) {
   const cosim_block_t *b = tpe_tree();
@@ -417,37 +408,11 @@ TEST(CosimTpeTree, InjectedCarryBugNamesTheCarryRegister) {
 
 TEST(CosimRtl, TpeTreeLintCleanAndYosysReadsEveryVariant) {
   NEED_COSIM();
-  const cosim_block_t *b = tpe_tree();
-  std::string files;
-  for (const char *const *f = b->rtl_files; *f; f++) files += " " + root() + "/" + *f;
   std::vector<std::string> sets;
-  for (const char *const *s = b->test_sets; *s; s++) sets.push_back(*s);
+  for (const char *const *s = tpe_tree()->test_sets; *s; s++) sets.push_back(*s);
   sets.push_back("--set tpe.k=1 --set tpe.n=1 --set tpe.variant=opt2 --set tpe.encoding=ent");
   sets.push_back("--set tpe.k=3 --set tpe.n=1 --set tpe.variant=opt1 --set tpe.encoding=ent");
-  std::string out = tmpdir() + "/tpe_lint.txt";
-  for (const std::string &s : sets) {
-    SCOPED_TRACE(s);
-    arch_cfg_t cfg = cfg_of_set(s.c_str());
-    std::string g, chparam;
-    for (const char *const *p = b->params; *p; p++) {
-      uint64_t v;
-      char name[64];
-      coda_err_t e{};
-      ASSERT_EQ(cosim_param_value(&cfg, *p, &v, &e), 0) << e.msg;
-      cosim_param_name(*p, name, sizeof name);
-      g += " -G" + std::string(name) + "=" + std::to_string(v);
-      chparam += " -chparam " + std::string(name) + " " + std::to_string(v);
-    }
-    std::string cmd = "verilator --lint-only -Wall --top-module tpe_tree_cosim_top" + g + files + " >" + out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-    EXPECT_EQ(slurp(out), "") << cmd;
-    if (!have("yosys")) continue;
-    cmd = "yosys -p 'read_verilog" + files + "; hierarchy -check -top tpe_tree_core" + chparam + "; proc; opt -fast' >" +
-          out + " 2>&1";
-    EXPECT_EQ(system(cmd.c_str()), 0) << cmd << "\n" << slurp(out);
-    std::string log = slurp(out);
-    EXPECT_EQ(log.find("Warning"), std::string::npos) << log.substr(log.find("Warning") == std::string::npos ? 0 : log.find("Warning"), 400);
-  }
+  coda_test::expect_rtl_clean(tpe_tree(), sets, "tpe_tree_core", "proc; opt -fast");
 }
 
 // ---- `coda area tpe_tree` ---------------------------------------------------------------

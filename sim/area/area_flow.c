@@ -119,52 +119,11 @@ static int capture_line(const char *exe, const char *arg, char *out, size_t len,
   return CODA_OK;
 }
 
-/* The first "ERROR" line of a tool log, for one-line messages. */
-static void first_error(const char *log, char *out, size_t len) {
-  snprintf(out, len, "no error line in the log");
-  char *t = coda_read_file(log, NULL, NULL);
-  if (!t) return;
-  for (char *l = t; l && *l;) {
-    char *nl = strchr(l, '\n');
-    if (nl) *nl = 0;
-    if (!strncmp(l, "ERROR", 5) || !strncmp(l, "Error", 5)) {
-      snprintf(out, len, "%s", l);
-      break;
-    }
-    l = nl ? nl + 1 : NULL;
-  }
-  free(t);
-}
-
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 
-/* ---- hashing ------------------------------------------------------------- */
 
-static void fnv(uint64_t *h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    *h ^= b[i];
-    *h *= 0x100000001b3ull;
-  }
-}
 
-static void fnv_str(uint64_t *h, const char *s) { fnv(h, s, strlen(s) + 1); }
 
-static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
-  size_t n;
-  char *b = coda_read_file(path, &n, err);
-  if (!b) return err->code;
-  uint64_t len = n;
-  fnv(h, &len, sizeof len);
-  fnv(h, b, n);
-  free(b);
-  return CODA_OK;
-}
 
 /* ---- liberty: cell areas ------------------------------------------------- */
 
@@ -413,18 +372,18 @@ static int list_rtl(flow_t *f, coda_err_t *err) {
 
 static int compute_key(flow_t *f, coda_err_t *err) {
   uint64_t h = 0xcbf29ce484222325ull;
-  fnv_str(&h, AREA_FLOW_VERSION);
-  fnv_str(&h, f->yosys_ver);
-  fnv_str(&h, f->sta_ver);
-  int rc = fnv_file(&h, f->liberty, err);
+  coda_fnv_str(&h, AREA_FLOW_VERSION);
+  coda_fnv_str(&h, f->yosys_ver);
+  coda_fnv_str(&h, f->sta_ver);
+  int rc = coda_fnv_file(&h, f->liberty, err);
   if (rc) return rc;
-  fnv_str(&h, f->b->top);
+  coda_fnv_str(&h, f->b->top);
   f->uses_include = 0;
   for (int i = 0; i < f->nfiles; i++) {
     char p[PATH_MAX];
     coda_path_join(p, sizeof p, f->root, f->files[i]);
-    fnv_str(&h, f->files[i]);
-    if ((rc = fnv_file(&h, p, err))) return rc;
+    coda_fnv_str(&h, f->files[i]);
+    if ((rc = coda_fnv_file(&h, p, err))) return rc;
     char *t = coda_read_file(p, NULL, NULL);
     if (t && strstr(t, "`include")) f->uses_include = 1;
     free(t);
@@ -444,17 +403,17 @@ static int compute_key(flow_t *f, coda_err_t *err) {
       for (int i = 0; i < n; i++) {
         char p[PATH_MAX];
         coda_path_join(p, sizeof p, inc, names[i]);
-        fnv_str(&h, names[i]);
-        if (coda_is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
+        coda_fnv_str(&h, names[i]);
+        if (coda_is_file(p) && (rc = coda_fnv_file(&h, p, err))) return rc;
       }
     }
   }
-  for (int i = 0; i < f->npar; i++) { fnv_str(&h, f->par[i].rtl); fnv_str(&h, f->par[i].value); }
-  fnv_str(&h, "timing");
-  for (int i = 0; i < f->ntpar; i++) { fnv_str(&h, f->tpar[i].rtl); fnv_str(&h, f->tpar[i].value); }
+  for (int i = 0; i < f->npar; i++) { coda_fnv_str(&h, f->par[i].rtl); coda_fnv_str(&h, f->par[i].value); }
+  coda_fnv_str(&h, "timing");
+  for (int i = 0; i < f->ntpar; i++) { coda_fnv_str(&h, f->tpar[i].rtl); coda_fnv_str(&h, f->tpar[i].value); }
   char per[64];
   snprintf(per, sizeof per, "%.17g", f->period_ns);
-  fnv_str(&h, per);
+  coda_fnv_str(&h, per);
   snprintf(f->key, sizeof f->key, "%016" PRIx64, h);
   return CODA_OK;
 }
@@ -793,7 +752,7 @@ static int timing_results(const flow_t *f, const liberty_t *lib, const char *dir
   free(log);
   if (!coda_line(l2, "done")) {
     char e[256];
-    first_error(p, e, sizeof e);
+    coda_log_first_error(p, e, sizeof e);
     free(l2);
     return coda_errf(err, CODA_EINVAL, "OpenSTA did not finish (%s): %s", p, e);
   }
@@ -911,7 +870,7 @@ static int run_tools(const flow_t *f, const char *dir, coda_err_t *err) {
   int ea = wait_exit(pa), et = wait_exit(pt);
   if (ea || et) {
     char e[300];
-    first_error(ea ? alog : tlog, e, sizeof e);
+    coda_log_first_error(ea ? alog : tlog, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "%s: yosys failed (%s): %s", f->b->name, ea ? alog : tlog, e);
   }
   char *const sargv[] = {(char *)f->sta, "-no_splash", "-exit", "sta_timing.tcl", NULL};
@@ -920,7 +879,7 @@ static int run_tools(const flow_t *f, const char *dir, coda_err_t *err) {
   int es = wait_exit(ps);
   if (es) {
     char e[300];
-    first_error(slog, e, sizeof e);
+    coda_log_first_error(slog, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "%s: sta failed (%s): %s", f->b->name, slog, e);
   }
   return CODA_OK;
@@ -1039,10 +998,10 @@ int area_run(const area_block_t *b, const arch_cfg_t *cfg, const area_opts_t *o,
             f->tile ? "; timing on the tile " : "", f->tile ? tpar : "", "");
     fflush(o->progress);
   }
-  double t0 = now_s();
+  double t0 = coda_now_s();
   rc = write_scripts(f, tmp, dir, err);
   if (!rc) rc = run_tools(f, tmp, err);
-  double secs = now_s() - t0;
+  double secs = coda_now_s() - t0;
   doc = json_object();
   if (!rc) {
     json_object_set_new(doc, "schema", json_string(AREA_SCHEMA));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void coda_root(char *out, size_t len) {
@@ -133,4 +134,47 @@ int coda_find_exe(const char *name, char *out, size_t len) {
     s = e + 1;
   }
   return 0;
+}
+
+void coda_log_first_error(const char *log, char *out, size_t len) {
+  snprintf(out, len, "see the log");
+  char *t = coda_read_file(log, NULL, NULL);
+  if (!t) return;
+  for (char *l = t; l && *l;) {
+    char *nl = strchr(l, '\n');
+    if (nl) *nl = 0;
+    if (!strncmp(l, "ERROR", 5) || !strncmp(l, "Error", 5) || !strncmp(l, "%Error", 6)) {
+      snprintf(out, len, "%.200s", l);
+      break;
+    }
+    l = nl ? nl + 1 : NULL;
+  }
+  free(t);
+}
+
+double coda_now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void coda_fnv(uint64_t *h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    *h ^= b[i];
+    *h *= 0x100000001b3ull;
+  }
+}
+
+void coda_fnv_str(uint64_t *h, const char *s) { coda_fnv(h, s, strlen(s) + 1); }
+
+int coda_fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
+  size_t n;
+  char *b = coda_read_file(path, &n, err);
+  if (!b) return err ? err->code : CODA_EIO;
+  uint64_t len = n;
+  coda_fnv(h, &len, sizeof len);
+  coda_fnv(h, b, n);
+  free(b);
+  return CODA_OK;
 }

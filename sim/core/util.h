@@ -4,6 +4,7 @@
 #define CODA_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -29,5 +30,18 @@ int coda_mkdir_p(const char *path);
 void coda_rm_rf(const char *path);
 /* Absolute path of executable `name` on $PATH into out; 1 found, 0 not. */
 int coda_find_exe(const char *name, char *out, size_t len);
+
+/* The first ERROR / Error / %Error line of a tool's log (cut to 200
+ * characters) into out, or "see the log". */
+void coda_log_first_error(const char *log, char *out, size_t len);
+
+/* Monotonic seconds. */
+double coda_now_s(void);
+
+/* FNV-1a 64-bit hashing, for content-addressed caches: bytes, a string with
+ * its NUL, and a file's length and bytes. */
+void coda_fnv(uint64_t *h, const void *p, size_t n);
+void coda_fnv_str(uint64_t *h, const char *s);
+int coda_fnv_file(uint64_t *h, const char *path, coda_err_t *err);
 
 #endif

@@ -33,7 +33,6 @@
  * from the precompute unit (pre_valid).
  * Test hook (--inject-bug sign): the twin's lookups invert the sign select.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,64 +349,51 @@ static uint64_t lut_tc_transactions(const void *p) {
 
 /* ---- field names ----------------------------------------------------------------- */
 
-static int add(cosim_field_t *f, int n, int max, uint32_t lsb, uint32_t width, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-static int add(cosim_field_t *f, int n, int max, uint32_t lsb, uint32_t width, const char *fmt, ...) {
-  if (n >= max) return n;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(f[n].name, sizeof f[n].name, fmt, ap);
-  va_end(ap);
-  f[n].lsb = lsb;
-  f[n].width = width;
-  return n + 1;
-}
-
 static int lut_tc_out_fields(const void *p, cosim_field_t *f, int max) {
   const blk_lut_tc_t *b = p;
   int n = 0;
   static const char *const CTRL[3] = {"valid", "first", "last"};
   for (uint32_t s = 0; s < b->pipe; s++)
-    for (uint32_t c = 0; c < 3; c++) n = add(f, n, max, 3 * s + c, 1, "s%u.%s", s + 1, CTRL[c]);
+    for (uint32_t c = 0; c < 3; c++) n = cosim_field(f, n, max, 3 * s + c, 1, "s%u.%s", s + 1, CTRL[c]);
   if (b->pipe >= 1) {
     uint32_t o = b->out_s1;
-    n = add(f, n, max, o, LUT_ARRAY_PLANE_W, "s1.plane");
+    n = cosim_field(f, n, max, o, LUT_ARRAY_PLANE_W, "s1.plane");
     o += LUT_ARRAY_PLANE_W;
     for (uint32_t i = 0; i < b->m; i++)
       for (uint32_t x = 0; x < b->e; x++, o += b->entry_w)
-        n = add(f, n, max, o, b->entry_w, "s1.tbl[%u][%u]", i, x);
-    for (uint32_t j = 0; j < b->n; j++, o += b->k) n = add(f, n, max, o, b->k, "s1.fld[%u]", j);
+        n = cosim_field(f, n, max, o, b->entry_w, "s1.tbl[%u][%u]", i, x);
+    for (uint32_t j = 0; j < b->n; j++, o += b->k) n = cosim_field(f, n, max, o, b->k, "s1.fld[%u]", j);
   }
   uint32_t o = b->out_term;
   for (uint32_t s = 2; s <= b->pipe; s++)
     for (uint32_t i = 0; i < b->m; i++)
-      for (uint32_t j = 0; j < b->n; j++, o += b->term_w) n = add(f, n, max, o, b->term_w, "s%u.term[%u][%u]", s, i, j);
+      for (uint32_t j = 0; j < b->n; j++, o += b->term_w) n = cosim_field(f, n, max, o, b->term_w, "s%u.term[%u][%u]", s, i, j);
   o = b->out_acc;
   for (uint32_t i = 0; i < b->m; i++)
-    for (uint32_t j = 0; j < b->n; j++, o += b->acc_w) n = add(f, n, max, o, b->acc_w, "acc[%u][%u]", i, j);
-  n = add(f, n, max, b->out_done, 1, "done");
-  n = add(f, n, max, b->out_pv, 1, "pre.valid");
+    for (uint32_t j = 0; j < b->n; j++, o += b->acc_w) n = cosim_field(f, n, max, o, b->acc_w, "acc[%u][%u]", i, j);
+  n = cosim_field(f, n, max, b->out_done, 1, "done");
+  n = cosim_field(f, n, max, b->out_pv, 1, "pre.valid");
   o = b->out_pt;
   for (uint32_t l = 0; l < b->lanes; l++)
     for (uint32_t x = 0; x < b->e; x++, o += b->entry_w)
-      n = add(f, n, max, o, b->entry_w, "pre.tbl[%u][%u]", l, x);
-  return n;
+      n = cosim_field(f, n, max, o, b->entry_w, "pre.tbl[%u][%u]", l, x);
+  return n < max ? n : max;
 }
 
 static int lut_tc_in_fields(const void *p, cosim_field_t *f, int max) {
   const blk_lut_tc_t *b = p;
   int n = 0;
-  n = add(f, n, max, 0, 1, "valid");
-  n = add(f, n, max, 1, 1, "first");
-  n = add(f, n, max, 2, 1, "last");
-  n = add(f, n, max, 3, LUT_ARRAY_PLANE_W, "plane");
+  n = cosim_field(f, n, max, 0, 1, "valid");
+  n = cosim_field(f, n, max, 1, 1, "first");
+  n = cosim_field(f, n, max, 2, 1, "last");
+  n = cosim_field(f, n, max, 3, LUT_ARRAY_PLANE_W, "plane");
   for (uint32_t i = 0; i < b->m; i++)
-    n = add(f, n, max, b->in_tbl + i * b->e * b->entry_w, b->e * b->entry_w, "tbl[%u]", i);
-  n = add(f, n, max, b->in_fld, b->n * b->k, "fld");
-  n = add(f, n, max, b->in_pv, 1, "pre_valid");
+    n = cosim_field(f, n, max, b->in_tbl + i * b->e * b->entry_w, b->e * b->entry_w, "tbl[%u]", i);
+  n = cosim_field(f, n, max, b->in_fld, b->n * b->k, "fld");
+  n = cosim_field(f, n, max, b->in_pv, 1, "pre_valid");
   for (uint32_t l = 0; l < b->lanes; l++)
-    n = add(f, n, max, b->in_pa + l * b->k * b->act_w, b->k * b->act_w, "pre_act[%u]", l);
-  return n;
+    n = cosim_field(f, n, max, b->in_pa + l * b->k * b->act_w, b->k * b->act_w, "pre_act[%u]", l);
+  return n < max ? n : max;
 }
 
 /* ---- the block ------------------------------------------------------------------- */

@@ -274,16 +274,7 @@ static void mac_tc_step(void *p, const uint64_t *in, uint64_t *out) {
 }
 
 /* Names the next field of `width` bits (at `at`, counting in n, up to max). */
-#define FIELD(w, ...)                                      \
-  do {                                                     \
-    if (n < max) {                                         \
-      snprintf(f[n].name, sizeof f[n].name, __VA_ARGS__);  \
-      f[n].lsb = at;                                       \
-      f[n].width = (w);                                    \
-    }                                                      \
-    n++;                                                   \
-    at += (w);                                             \
-  } while (0)
+#define FIELD(w, ...) (n = cosim_field(f, n, max, at, (w), __VA_ARGS__), at += (w))
 
 static int mac_tc_out_fields(const void *p, cosim_field_t *f, int max) {
   const blk_mac_tc_t *b = p;

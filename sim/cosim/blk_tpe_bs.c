@@ -242,16 +242,7 @@ static void tpe_bs_step(void *p, const uint64_t *in, uint64_t *out) {
   }
 }
 
-#define FIELD(w, ...)                                      \
-  do {                                                     \
-    if (n < max) {                                         \
-      snprintf(f[n].name, sizeof f[n].name, __VA_ARGS__);  \
-      f[n].lsb = at;                                       \
-      f[n].width = (w);                                    \
-    }                                                      \
-    n++;                                                   \
-    at += (w);                                             \
-  } while (0)
+#define FIELD(w, ...) (n = cosim_field(f, n, max, at, (w), __VA_ARGS__), at += (w))
 
 static int tpe_bs_out_fields(const void *p, cosim_field_t *f, int max) {
   const blk_tpe_bs_t *b = p;

@@ -191,16 +191,7 @@ static void tpe_tree_step(void *p, const uint64_t *in, uint64_t *out) {
   for (uint32_t i = 0; i < N * K; i++, at += TPE_TREE_OP_BITS) cosim_put(out, at, TPE_TREE_OP_BITS, (uint8_t)r->b[i]);
 }
 
-#define FIELD(w, ...)                                      \
-  do {                                                     \
-    if (n < max) {                                         \
-      snprintf(f[n].name, sizeof f[n].name, __VA_ARGS__);  \
-      f[n].lsb = at;                                       \
-      f[n].width = (w);                                    \
-    }                                                      \
-    n++;                                                   \
-    at += (w);                                             \
-  } while (0)
+#define FIELD(w, ...) (n = cosim_field(f, n, max, at, (w), __VA_ARGS__), at += (w))
 
 static int tpe_tree_out_fields(const void *p, cosim_field_t *f, int max) {
   const blk_tpe_tree_t *b = p;

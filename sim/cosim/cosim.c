@@ -11,6 +11,8 @@
 #include "cosim_int.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,18 @@
 #define MAX_NAMED 8    /* other diverging fields named in the report */
 
 /* ---- bit vectors ------------------------------------------------------------ */
+
+int cosim_field(cosim_field_t *f, int n, int max, uint32_t lsb, uint32_t width, const char *fmt, ...) {
+  if (n < max) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f[n].name, sizeof f[n].name, fmt, ap);
+    va_end(ap);
+    f[n].lsb = lsb;
+    f[n].width = width;
+  }
+  return n + 1;
+}
 
 void cosim_put(uint64_t *v, uint32_t lsb, uint32_t width, uint64_t x) {
   if (!width) return;

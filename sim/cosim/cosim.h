@@ -78,6 +78,11 @@ const cosim_block_t *cosim_block_at(int i); /* NULL past the end */
 void cosim_put(uint64_t *v, uint32_t lsb, uint32_t width, uint64_t x);
 uint64_t cosim_get(const uint64_t *v, uint32_t lsb, uint32_t width);
 
+/* Names field n (printf-style) as bits [lsb, lsb+width) when n < max, and
+ * returns n + 1 (the count keeps going past max, so a caller can tell). */
+int cosim_field(cosim_field_t *f, int n, int max, uint32_t lsb, uint32_t width, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* ---- the framework (sim/cosim/cosim.c, cosim_cli.c) ---------------------- */
 
 /* The verilated top as the framework drives it; implemented by the generic

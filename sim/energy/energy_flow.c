@@ -77,46 +77,8 @@ static int tool_version(const char *exe, const char *arg, char *out, size_t len)
   return out[0] ? 0 : -1;
 }
 
-/* The first ERROR/Error/%Error line of a log. */
-static void first_error(const char *log, char *out, size_t len) {
-  snprintf(out, len, "see the log");
-  char *t = coda_read_file(log, NULL, NULL);
-  if (!t) return;
-  for (char *l = t; l && *l;) {
-    char *nl = strchr(l, '\n');
-    if (nl) *nl = 0;
-    if (!strncmp(l, "ERROR", 5) || !strncmp(l, "Error", 5) || !strncmp(l, "%Error", 6)) {
-      snprintf(out, len, "%.200s", l);
-      break;
-    }
-    l = nl ? nl + 1 : NULL;
-  }
-  free(t);
-}
 
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
-static void fnv(uint64_t *h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    *h ^= b[i];
-    *h *= 0x100000001b3ull;
-  }
-}
-static void fnv_str(uint64_t *h, const char *s) { fnv(h, s, strlen(s) + 1); }
-static int fnv_file(uint64_t *h, const char *path, coda_err_t *err) {
-  size_t n;
-  char *b = coda_read_file(path, &n, err);
-  if (!b) return err->code;
-  fnv(h, &n, sizeof n);
-  fnv(h, b, n);
-  free(b);
-  return CODA_OK;
-}
 
 void energy_find_root(char *out, size_t len) { coda_root_abs(out, len); }
 
@@ -209,7 +171,7 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   char libcoda[PATH_MAX + 32];
   coda_path_join(libcoda, sizeof libcoda, o->root, "build/libcoda.a");
   f->libh = 0xcbf29ce484222325ull;
-  if (!coda_is_file(libcoda) || fnv_file(&f->libh, libcoda, err))
+  if (!coda_is_file(libcoda) || coda_fnv_file(&f->libh, libcoda, err))
     return coda_errf(err, CODA_EINVAL, "energy: %s not found (run make first)", libcoda);
   if (tool_version(f->yosys, "-V", f->yosys_ver, sizeof f->yosys_ver) ||
       tool_version(f->sta, "-version", f->sta_ver, sizeof f->sta_ver) ||
@@ -218,47 +180,47 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
 
   /* keys */
   uint64_t h = 0xcbf29ce484222325ull;
-  fnv_str(&h, ENERGY_FLOW_VERSION);
-  fnv_str(&h, f->yosys_ver);
-  fnv_str(&h, f->sta_ver);
-  fnv_str(&h, f->vl_ver);
-  if ((rc = fnv_file(&h, f->liberty, err))) return rc;
-  fnv_str(&h, f->cb->rtl_top);
+  coda_fnv_str(&h, ENERGY_FLOW_VERSION);
+  coda_fnv_str(&h, f->yosys_ver);
+  coda_fnv_str(&h, f->sta_ver);
+  coda_fnv_str(&h, f->vl_ver);
+  if ((rc = coda_fnv_file(&h, f->liberty, err))) return rc;
+  coda_fnv_str(&h, f->cb->rtl_top);
   char p[PATH_MAX + 64];
   for (const char *const *r = f->cb->rtl_files; *r; r++) {
     coda_path_join(p, sizeof p, f->root, *r);
-    fnv_str(&h, *r);
-    if ((rc = fnv_file(&h, p, err))) return rc;
+    coda_fnv_str(&h, *r);
+    if ((rc = coda_fnv_file(&h, p, err))) return rc;
   }
   const char *own[] = {"sim/energy/driver.cc", "sim/energy/energy_flow.h", "sim/cosim/cosim.h", NULL};
   for (int i = 0; own[i]; i++) {
     coda_path_join(p, sizeof p, f->root, own[i]);
-    if ((rc = fnv_file(&h, p, err))) return rc;
+    if ((rc = coda_fnv_file(&h, p, err))) return rc;
   }
   for (int i = 0; i < f->np; i++) {
-    fnv_str(&h, f->prtl[i]);
-    fnv(&h, &f->pval[i], sizeof f->pval[i]);
+    coda_fnv_str(&h, f->prtl[i]);
+    coda_fnv(&h, &f->pval[i], sizeof f->pval[i]);
   }
   snprintf(f->nkey, sizeof f->nkey, "%016" PRIx64, h);
   char nm[64];
   snprintf(nm, sizeof nm, "net-%s", f->nkey);
   coda_path_join(f->ndir, sizeof f->ndir, f->cache, nm);
 
-  fnv_str(&h, STIM_NAMES[o->stim]);
+  coda_fnv_str(&h, STIM_NAMES[o->stim]);
   uint64_t w = o->wbits, c = o->cycles, s = o->seed;
-  fnv(&h, &w, sizeof w);
-  fnv(&h, &c, sizeof c);
-  fnv(&h, &s, sizeof s);
+  coda_fnv(&h, &w, sizeof w);
+  coda_fnv(&h, &c, sizeof c);
+  coda_fnv(&h, &s, sizeof s);
   char rate[64];
   snprintf(rate, sizeof rate, "%.17g %.17g", o->valid_rate, cfg->core_freq_mhz);
-  fnv_str(&h, rate);
+  coda_fnv_str(&h, rate);
   const char *stimf[] = {"sim/energy/energy_stim.c", NULL, "sim/energy/energy_flow.c", NULL};
   char blkf[64];
   snprintf(blkf, sizeof blkf, "sim/cosim/blk_%s.c", name);
   stimf[1] = blkf;
   for (int i = 0; stimf[i]; i++) {
     coda_path_join(p, sizeof p, f->root, stimf[i]);
-    if (coda_is_file(p) && (rc = fnv_file(&h, p, err))) return rc;
+    if (coda_is_file(p) && (rc = coda_fnv_file(&h, p, err))) return rc;
   }
   snprintf(f->rkey, sizeof f->rkey, "%016" PRIx64, h);
   return CODA_OK;
@@ -283,7 +245,7 @@ static int yosys_step(const eflow_t *f, const char *dir, const char *script, con
   if (run(argv, dir, out) != 0) {
     char lp[PATH_MAX + 64], e[256];
     coda_path_join(lp, sizeof lp, dir, log);
-    first_error(lp, e, sizeof e);
+    coda_log_first_error(lp, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: %s: yosys %s failed (%s): %s", f->cb->name, script, lp, e);
   }
   return CODA_OK;
@@ -343,7 +305,7 @@ static int build_netlist(eflow_t *f, const char *dir, FILE *progress, coda_err_t
                    "-CFLAGS", cflags, "-LDFLAGS", ldflags, "cov.vlt", "cells.v", "net.v", drv, NULL};
   if (run(vargv, dir, log) != 0) {
     char e[256];
-    first_error(log, e, sizeof e);
+    coda_log_first_error(log, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: %s: verilating the netlist failed (%s): %s", f->cb->name, log, e);
   }
   char jobs[32];
@@ -816,7 +778,7 @@ static int inst_power(const char *slog, const char *rates, power_t *p, coda_err_
   free(rt);
   if (!done || seen[0] != n || seen[1] != n || !n) {
     char e[256];
-    first_error(slog, e, sizeof e);
+    coda_log_first_error(slog, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: OpenSTA's per-instance report_power is incomplete (%s: %zu/%zu/%zu "
                      "instances): %s", slog, seen[0], seen[1], n, e);
   }
@@ -860,13 +822,13 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   argv[n++] = "--stats";
   argv[n++] = stp;
   argv[n] = NULL;
-  double t0 = now_s();
+  double t0 = coda_now_s();
   if (run(argv, rdir, log) != 0) {
     char e[256];
-    first_error(log, e, sizeof e);
+    coda_log_first_error(log, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: %s: the netlist driver failed (%s): %s", f->cb->name, log, e);
   }
-  double t_sim = now_s() - t0;
+  double t_sim = coda_now_s() - t0;
   char *stats = coda_read_file(stp, NULL, err);
   if (!stats) return err->code;
   uint64_t steps = stat_value(stats, "steps "), resets = stat_value(stats, "resets "),
@@ -900,13 +862,13 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   char slog[PATH_MAX + 64];
   coda_path_join(slog, sizeof slog, rdir, "sta.log");
   char *sargv[] = {(char *)f->sta, "-no_splash", "-exit", "power.tcl", NULL};
-  t0 = now_s();
+  t0 = coda_now_s();
   if (run(sargv, rdir, slog) != 0) {
     char e[256];
-    first_error(slog, e, sizeof e);
+    coda_log_first_error(slog, e, sizeof e);
     return coda_errf(err, CODA_EINVAL, "energy: %s: sta failed (%s): %s", f->cb->name, slog, e);
   }
-  double t_sta = now_s() - t0;
+  double t_sta = coda_now_s() - t0;
   power_t pw;
   memset(&pw, 0, sizeof pw);
   char ip[PATH_MAX + 80];
