@@ -28,6 +28,23 @@
 
 #define COSIM_MAX_FIELDS 4096
 
+/* Operand distributions of the steady workloads (INT8 data). */
+typedef enum {
+  COSIM_DIST_UNIFORM = 0, /* uniform over -128..127 */
+  COSIM_DIST_NORMAL = 1   /* round(N(0, sigma)), clamped to -128..127 */
+} cosim_dist_e;
+
+typedef struct cosim_workload {
+  double rate;        /* fraction of cycles with a valid beat, (0, 1] */
+  cosim_dist_e dist;  /* operand distribution */
+  double sigma;       /* COSIM_DIST_NORMAL: standard deviation */
+} cosim_workload_t;
+
+/* One INT8 draw from w's distribution with the splitmix64 state *rng. */
+int8_t cosim_draw_int8(uint64_t *rng, const cosim_workload_t *w);
+/* 1 with probability p (splitmix64 state *rng). */
+int cosim_coin(uint64_t *rng, double p);
+
 /* A named bit range of out_o, for reports ("acc[1][7]"). */
 typedef struct cosim_field {
   char name[48];
@@ -68,6 +85,12 @@ typedef struct cosim_block {
   /* Test hook: makes the twin deliberately wrong (e.g. "sign"), so that a
    * test can show co-simulation catches it; 0 if the block knows `bug`. */
   int (*inject)(void *twin, const char *bug);
+  /* A steady workload for `coda energy` and `coda report tpe`: fills `in`
+   * for `cycle` with a streaming input (a valid beat with probability
+   * w->rate, operands drawn from w->dist with the twin's PRNG, no resets,
+   * held data on stalled cycles) and returns the INT8 MACs (ops) that beat
+   * starts (0 on a stall). */
+  double (*workload)(void *twin, uint64_t cycle, const struct cosim_workload *w, uint64_t *in);
 } cosim_block_t;
 
 /* The registry: every block with an RTL twin. */
