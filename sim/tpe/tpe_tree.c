@@ -73,7 +73,7 @@ void tpe_tree_csa(uint32_t *ops, uint32_t n, uint32_t width, uint32_t *s, uint32
 
 /* tpe_tree_ppgen: digit d's partial product of b, (neg ? ~m : m), m = |d| b,
  * as a 9-bit signed value; the +1 of a negation is the separate neg bit. */
-static int32_t ppgen(tpe_digit_t d, int8_t b) {
+int32_t tpe_pp(tpe_digit_t d, int8_t b) {
   int32_t m = d.one ? b : d.two ? 2 * b : 0;
   return d.neg ? ~m : m;
 }
@@ -86,13 +86,13 @@ uint32_t tpe_tree_opt1_bias(uint32_t k) {
 
 /* opt1's partial-product operand: pp with its sign bit inverted, 9 bits
  * unsigned (pp + 2^8), at weight 4^bw; the -2^8 4^bw goes into the bias. */
-static uint32_t pp_biased(tpe_digit_t d, int8_t b, int bw) {
+uint32_t tpe_pp_biased(tpe_digit_t d, int8_t b, int bw) {
   const uint32_t m = mask_of(TPE_TREE_PP_BITS), sb = 1u << (TPE_TREE_PP_BITS - 1);
-  return (((uint32_t)ppgen(d, b) & m) ^ sb) << (2 * bw);
+  return (((uint32_t)tpe_pp(d, b) & m) ^ sb) << (2 * bw);
 }
 
 /* The neg bits of a's digits at their weights 4^bw: one vector. */
-static uint32_t negvec(const tpe_digit_t d[TPE_ENC_DIGITS]) {
+uint32_t tpe_negvec(const tpe_digit_t d[TPE_ENC_DIGITS]) {
   uint32_t v = 0;
   for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) v |= (uint32_t)d[bw].neg << (2 * bw);
   return v;
@@ -100,10 +100,10 @@ static uint32_t negvec(const tpe_digit_t d[TPE_ENC_DIGITS]) {
 
 /* tpe_tree_mul (base): digits -> 4 pps + neg vector -> 16-bit carry-save
  * tree -> CPA: the exact product. */
-static int32_t mul(const tpe_digit_t d[TPE_ENC_DIGITS], int8_t b) {
+int32_t tpe_mul(const tpe_digit_t d[TPE_ENC_DIGITS], int8_t b) {
   uint32_t ops[TPE_ENC_DIGITS + 1], s, c;
-  for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) ops[bw] = (uint32_t)ppgen(d[bw], b) << (2 * bw);
-  ops[TPE_ENC_DIGITS] = negvec(d);
+  for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) ops[bw] = (uint32_t)tpe_pp(d[bw], b) << (2 * bw);
+  ops[TPE_ENC_DIGITS] = tpe_negvec(d);
   tpe_tree_csa(ops, TPE_ENC_DIGITS + 1, TPE_TREE_PROD_BITS, &s, &c);
   return sext(s + c, TPE_TREE_PROD_BITS);
 }
@@ -138,7 +138,7 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
       if (!en) break;
       for (uint32_t n = 0; n < N; n++) {
         int32_t sum = 0; /* tpe_tree_addtree: exact */
-        for (uint32_t k = 0; k < K; k++) sum += mul(dig[k], q->b[n * K + k]);
+        for (uint32_t k = 0; k < K; k++) sum += tpe_mul(dig[k], q->b[n * K + k]);
         d->res[n] = (clr ? 0u : q->res[n]) + (uint32_t)sum;
       }
       break;
@@ -153,8 +153,8 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
         uint32_t no = 0;
         for (uint32_t k = 0; k < K; k++) {
           for (int bw = 0; bw < TPE_ENC_DIGITS; bw++)
-            ops[no++] = pp_biased(dig[k][bw], q->b[n * K + k], bw);
-          ops[no++] = negvec(dig[k]);
+            ops[no++] = tpe_pp_biased(dig[k][bw], q->b[n * K + k], bw);
+          ops[no++] = tpe_negvec(dig[k]);
         }
         tpe_tree_csa(ops, no, nb, &s, &cy); /* the beat, narrow: exact, non-negative */
         uint32_t acc[5] = {s, cy, clr ? 0 : q->sum[n], clr ? 0 : q->carry[n], bias};
@@ -166,12 +166,12 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
       d->done = last;
       if (!en) break;
       uint32_t negsum = 0; /* shared: sum of the K neg vectors */
-      for (uint32_t k = 0; k < K; k++) negsum += negvec(dig[k]);
+      for (uint32_t k = 0; k < K; k++) negsum += tpe_negvec(dig[k]);
       const uint32_t nb = tpe_tree_narrow_bits(K);
       for (uint32_t n = 0; n < N; n++) {
         uint32_t fin[TPE_ENC_DIGITS + 2];
         for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) {
-          for (uint32_t k = 0; k < K; k++) ops[k] = (uint32_t)ppgen(dig[k][bw], q->b[n * K + k]);
+          for (uint32_t k = 0; k < K; k++) ops[k] = (uint32_t)tpe_pp(dig[k][bw], q->b[n * K + k]);
           tpe_tree_csa(ops, K, nb, &s, &cy);
           fin[bw] = (uint32_t)sext(s + cy, nb) << (2 * bw); /* narrow add, shift */
         }

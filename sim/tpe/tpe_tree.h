@@ -151,4 +151,17 @@ static inline const tpe_tree_regs_t *tpe_tree_regs(const tpe_tree_t *t) { return
  * modulo 2^width: *s + *c == sum of the operands (mod 2^width). */
 void tpe_tree_csa(uint32_t *ops, uint32_t n, uint32_t width, uint32_t *s, uint32_t *c);
 
+/* The datapath's pieces, shared by every TPE built from them (tpe_grid):
+ * digit d's partial product of b, (neg ? ~m : m) with m = |d| b, 9 bits
+ * signed (RTL tpe_tree_ppgen; the +1 of a negation is the separate neg bit); */
+int32_t tpe_pp(tpe_digit_t d, int8_t b);
+/* the same with its sign bit inverted (pp + 2^8), 9 bits unsigned, at weight
+ * 4^bw (opt1's sign-extension trick; tpe_tree_opt1_bias() takes it back out); */
+uint32_t tpe_pp_biased(tpe_digit_t d, int8_t b, int bw);
+/* the neg bits of a's four digits at their weights 4^bw, one vector; */
+uint32_t tpe_negvec(const tpe_digit_t d[TPE_ENC_DIGITS]);
+/* tpe_tree_mul: digits -> 4 partial products + neg vector -> 16-bit
+ * carry-save tree -> CPA: the exact product a * b. */
+int32_t tpe_mul(const tpe_digit_t d[TPE_ENC_DIGITS], int8_t b);
+
 #endif
