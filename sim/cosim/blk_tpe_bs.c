@@ -298,6 +298,55 @@ static int tpe_bs_inject(void *p, const char *bug) {
 
 static uint64_t tpe_bs_transactions(const void *p) { return ((const blk_tpe_bs_t *)p)->t.st.blocks; }
 
+/* The steady workload (cosim.h): blocks of WL_GROUPS groups (K = 16) with
+ * A and B drawn from w's distribution, each beat offered with probability
+ * w->rate and held until valid && ready take it, no resets. The twin is
+ * stepped here with the same input, so its ready (and the data-dependent
+ * schedule behind it) follows the RTL the caller drives. A taken beat is one
+ * (group, digit weight): 4 k values x R x C products at one of 4 weights,
+ * R x C INT8 MACs' worth. */
+#define WL_GROUPS 4
+
+static void wl_block(blk_tpe_bs_t *b, const cosim_workload_t *w) {
+  const tpe_bs_cfg_t *c = &b->t.cfg;
+  b->groups = WL_GROUPS;
+  b->pos = 0;
+  for (uint32_t g = 0; g < b->groups; g++) {
+    for (uint32_t i = 0; i < c->cols; i++)
+      for (int j = 0; j < TPE_BS_G; j++) b->a[g][i][j] = cosim_draw_int8(&b->rng, w);
+    for (uint32_t r = 0; r < c->rows; r++)
+      for (int j = 0; j < TPE_BS_G; j++) b->b[g][r][j] = cosim_draw_int8(&b->rng, w);
+  }
+}
+
+static double tpe_bs_workload(void *p, uint64_t cycle, const cosim_workload_t *w, uint64_t *in) {
+  blk_tpe_bs_t *b = p;
+  const tpe_bs_cfg_t *c = &b->t.cfg;
+  if (cycle == 0 || b->groups != WL_GROUPS) wl_block(b, w);
+  const int valid = cosim_coin(&b->rng, w->rate);
+  const uint32_t g = b->pos % b->groups, bw = b->pos / b->groups;
+  tpe_bs_beat_t *bt = &b->beat;
+  bt->first = g == 0;
+  bt->last = g + 1 == b->groups;
+  bt->bw = (uint8_t)bw;
+  memset(in, 0, (b->in_bits + 63) / 64 * sizeof *in);
+  cosim_put(in, 0, 1, (uint64_t)valid);
+  cosim_put(in, 1, 1, bt->first);
+  cosim_put(in, 2, 1, bt->last);
+  cosim_put(in, 3, 2, bw);
+  uint32_t at = 5;
+  for (uint32_t i = 0; i < c->cols; i++)
+    for (int j = 0; j < TPE_BS_G; j++, at += 8) cosim_put(in, at, 8, (uint8_t)(bt->a[i][j] = b->a[g][i][j]));
+  for (uint32_t i = 0; i < c->rows; i++)
+    for (int j = 0; j < TPE_BS_G; j++, at += 8) cosim_put(in, at, 8, (uint8_t)(bt->b[i][j] = b->b[g][i][j]));
+  const int taken = valid && tpe_bs_ready(&b->t);
+  tpe_bs_in_t ti = {(uint8_t)valid, bt};
+  tpe_bs_eval(&b->t, &ti);
+  tpe_bs_commit(&b->t);
+  if (taken && ++b->pos == 4 * b->groups) wl_block(b, w);
+  return taken ? (double)c->rows * c->cols : 0;
+}
+
 static const char *const tpe_bs_rtl_files[] = {
     "rtl/tpe/tpe_bs_cosim_top.v", "rtl/tpe/tpe_bs_core.v",  "rtl/tpe/tpe_bs_col.v", "rtl/tpe/tpe_bs_senc.v",
     "rtl/tpe/tpe_bs_pe.v",        "rtl/tpe/tpe_bs_shadd.v", "rtl/tpe/tpe_tree_enc.v", NULL};
@@ -326,4 +375,5 @@ const cosim_block_t cosim_block_tpe_bs = {
     .in_reset = tpe_bs_in_reset,
     .in_fields = tpe_bs_in_fields,
     .inject = tpe_bs_inject,
+    .workload = tpe_bs_workload,
 };

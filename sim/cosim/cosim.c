@@ -503,6 +503,7 @@ static double wl_unit(uint64_t *s) { return (double)(wl_next(s) >> 11) * (1.0 / 
 int cosim_coin(uint64_t *rng, double p) { return p >= 1.0 || wl_unit(rng) < p; }
 
 int8_t cosim_draw_int8(uint64_t *rng, const cosim_workload_t *w) {
+  if (w->dist == COSIM_DIST_ZERO) return 0;
   if (w->dist != COSIM_DIST_NORMAL) return (int8_t)(uint8_t)wl_next(rng);
   /* Box-Muller; u1 in (0, 1] so the log is finite */
   double u1 = 1.0 - wl_unit(rng), u2 = wl_unit(rng);

@@ -31,7 +31,8 @@
 /* Operand distributions of the steady workloads (INT8 data). */
 typedef enum {
   COSIM_DIST_UNIFORM = 0, /* uniform over -128..127 */
-  COSIM_DIST_NORMAL = 1   /* round(N(0, sigma)), clamped to -128..127 */
+  COSIM_DIST_NORMAL = 1,  /* round(N(0, sigma)), clamped to -128..127 */
+  COSIM_DIST_ZERO = 2     /* every operand 0 (the energy flow's zero stimulus) */
 } cosim_dist_e;
 
 typedef struct cosim_workload {
@@ -89,7 +90,9 @@ typedef struct cosim_block {
    * for `cycle` with a streaming input (a valid beat with probability
    * w->rate, operands drawn from w->dist with the twin's PRNG, no resets,
    * held data on stalled cycles) and returns the INT8 MACs (ops) that beat
-   * starts (0 on a stall). */
+   * starts (0 on a stall). A block whose input depends on its own state
+   * (tpe_bs: ready) steps its twin here with the same input, so that state
+   * follows the RTL or model the caller drives. */
   double (*workload)(void *twin, uint64_t cycle, const struct cosim_workload *w, uint64_t *in);
 } cosim_block_t;
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cosim/cosim.h"
 #include "energy_flow.h"
 
 #define ENERGY_MAX_SETS 64
@@ -15,6 +16,7 @@ static const char *const USAGE =
     "coda energy BLOCK [--arch A.json] [--set sec.key=val]... [--cycles N] [--seed N]\n"
     "                  [--wbits W] [--valid-rate X] [--stimulus steady|zero|cosim] [--json OUT]\n"
     "                  [--tile-n N]   (tile columns, capped at core.n; default LUT 4, MAC 2)\n"
+    "                  [--dist uniform|normal] [--sigma S]   (TPE blocks: operand distribution)\n"
     "  Energy per cycle and per operation of the block's array from its synthesized netlist:\n"
     "  a small tile (lut_tc M<=2 N<=4, mac_tc M<=2 N<=2, the configured K) is synthesized with\n"
     "  Yosys onto the OSU 0.18 um cells, simulated under Verilator with toggle coverage for N\n"
@@ -22,7 +24,10 @@ static const char *const USAGE =
     "  report_power at core.freq_mhz. Per-PE energies compose to the configured M x N array.\n"
     "  Stimulus: steady (default: a random GEMM-like stream at W-bit weights, default W2,\n"
     "  valid-rate 0.9), zero (the same control with all data 0), cosim (the block's own\n"
-    "  co-simulation stimulus). Cached by content in build/energy-cache/.\n"
+    "  co-simulation stimulus). The TPE blocks (tpe_tree, tpe_grid, tpe_bs) stream their own\n"
+    "  steady INT8 workload with operands from --dist (default uniform; normal: round(N(0,\n"
+    "  sigma)), default sigma 20) on the area flow's timing tile; ops are INT8 MACs.\n"
+    "  Cached by content in build/energy-cache/.\n"
     "  --json writes coda.energy.v1 (units in the key names: _pj, _mw, _ns, _um2).\n";
 
 static int usage_err(const char *what, const char *arg) {
@@ -58,12 +63,22 @@ void energy_print_text(const json_t *d, FILE *f) {
   const json_t *s = json_object_get(d, "stimulus"), *c = json_object_get(d, "clock");
   const json_t *lib = json_object_get(d, "liberty"), *ops = json_object_get(d, "ops");
   const json_t *act = json_object_get(d, "activity"), *pw = json_object_get(d, "power_tile");
-  fprintf(f, "energy %s (%s), config %s: array M%lld N%lld K%lld; tile M%lld N%lld (%lld PEs, %lld cells, %.0f um2)\n",
-          str(d, "block"), str(d, "top"), str(d, "config"), json_integer_value(json_object_get(a, "m")),
-          json_integer_value(json_object_get(a, "n")), json_integer_value(json_object_get(a, "k")),
-          json_integer_value(json_object_get(t, "m")), json_integer_value(json_object_get(t, "n")),
-          json_integer_value(json_object_get(t, "pes")), json_integer_value(json_object_get(t, "cells")),
-          num(t, "area_um2"));
+  if (json_integer_value(json_object_get(t, "m"))) {
+    fprintf(f, "energy %s (%s), config %s: array M%lld N%lld K%lld; tile M%lld N%lld (%lld PEs, %lld cells, %.0f um2)\n",
+            str(d, "block"), str(d, "top"), str(d, "config"), json_integer_value(json_object_get(a, "m")),
+            json_integer_value(json_object_get(a, "n")), json_integer_value(json_object_get(a, "k")),
+            json_integer_value(json_object_get(t, "m")), json_integer_value(json_object_get(t, "n")),
+            json_integer_value(json_object_get(t, "pes")), json_integer_value(json_object_get(t, "cells")),
+            num(t, "area_um2"));
+  } else { /* a workload block: the tile is its parameter list */
+    fprintf(f, "energy %s (%s), config %s: tile", str(d, "block"), str(d, "top"), str(d, "config"));
+    const json_t *tp = json_object_get(t, "params");
+    for (size_t i = 0; i < json_array_size(tp); i++)
+      fprintf(f, " %s=%lld", str(json_array_get(tp, i), "key"),
+              json_integer_value(json_object_get(json_array_get(tp, i), "value")));
+    fprintf(f, " (%lld INT8 MAC units, %lld cells, %.0f um2); array x%.4g\n", json_integer_value(json_object_get(t, "pes")),
+            json_integer_value(json_object_get(t, "cells")), num(t, "area_um2"), num(a, "pes_over_tile_pes_ratio"));
+  }
   fprintf(f, "  %s (key %s); liberty %s at %.2f V, wire load %s; clock %.3f ns (%.0f MHz)\n",
           !strcmp(str(d, "cache"), "hit") ? "cache hit" : "measured", str(d, "key"), str(lib, "name"),
           num(lib, "nom_voltage_v"), str(lib, "wire_load"), num(c, "period_ns"), num(c, "freq_mhz"));
@@ -120,7 +135,8 @@ int energy_main(int argc, char **argv) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int takes = !strcmp(a, "--arch") || !strcmp(a, "--set") || !strcmp(a, "--json") || !strcmp(a, "--cycles") ||
                 !strcmp(a, "--seed") || !strcmp(a, "--wbits") || !strcmp(a, "--valid-rate") ||
-                !strcmp(a, "--stimulus") || !strcmp(a, "--cache") || !strcmp(a, "--tile-n");
+                !strcmp(a, "--stimulus") || !strcmp(a, "--cache") || !strcmp(a, "--tile-n") ||
+                !strcmp(a, "--dist") || !strcmp(a, "--sigma");
     if (takes && !v) return usage_err("option needs a value: ", a);
     if (takes) i++;
     uint64_t x;
@@ -145,6 +161,14 @@ int energy_main(int argc, char **argv) {
       char *end;
       o.valid_rate = strtod(v, &end);
       if (*end || !(o.valid_rate > 0 && o.valid_rate <= 1)) return usage_err("--valid-rate: expected a fraction in (0, 1], not ", v);
+    } else if (!strcmp(a, "--dist")) {
+      if (!strcmp(v, "uniform")) o.dist = COSIM_DIST_UNIFORM;
+      else if (!strcmp(v, "normal")) o.dist = COSIM_DIST_NORMAL;
+      else return usage_err("--dist: expected uniform or normal, not ", v);
+    } else if (!strcmp(a, "--sigma")) {
+      char *end;
+      o.sigma = strtod(v, &end);
+      if (*end || !(o.sigma > 0 && o.sigma <= 1000)) return usage_err("--sigma: expected a number in (0, 1000], not ", v);
     } else if (!strcmp(a, "--stimulus")) {
       if (!strcmp(v, "steady")) o.stim = ESTIM_STEADY;
       else if (!strcmp(v, "zero")) o.stim = ESTIM_ZERO;
@@ -158,7 +182,7 @@ int energy_main(int argc, char **argv) {
       block = a;
     }
   }
-  if (!block) return usage_err("expected a block name (lut_tc or mac_tc)", NULL);
+  if (!block) return usage_err("expected a block name (lut_tc, mac_tc, tpe_tree, tpe_grid, tpe_bs)", NULL);
   char root[PATH_MAX];
   energy_find_root(root, sizeof root);
   o.root = root;

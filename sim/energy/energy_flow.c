@@ -89,6 +89,8 @@ void energy_opts_default(energy_opts_t *o) {
   o->valid_rate = 0.9;
   o->cycles = 4000;
   o->seed = 1;
+  o->dist = COSIM_DIST_UNIFORM;
+  o->sigma = 20;
 }
 
 /* ---- the flow's state ---------------------------------------------------------- */
@@ -97,6 +99,8 @@ typedef struct eflow {
   const cosim_block_t *cb;
   const area_block_t *ab;
   int is_lut;
+  int is_wl;                       /* the block has a steady-workload hook */
+  double scale;                    /* workload blocks: configured / tile PE ratio */
   char root[PATH_MAX], liberty[PATH_MAX], cache[PATH_MAX];
   char yosys[PATH_MAX], sta[PATH_MAX], verilator[PATH_MAX];
   char yosys_ver[256], sta_ver[256], vl_ver[256];
@@ -137,11 +141,26 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   if (rc) return rc;
   uint32_t ib, ob;
   if ((rc = f->cb->shape(cfg, &ib, &ob, err))) return rc;
-  /* the tile: the same core with M and N capped */
+  f->is_wl = f->cb->workload != NULL;
+  if (f->is_wl && (o->dist < COSIM_DIST_UNIFORM || o->dist > COSIM_DIST_ZERO || !(o->sigma > 0 && o->sigma <= 1000)))
+    return coda_errf(err, CODA_EINVAL, "energy: --dist/--sigma: expected uniform|normal and a sigma in (0, 1000]");
   f->tcfg = *cfg;
-  if (f->tcfg.core_m > TILE_M) f->tcfg.core_m = TILE_M;
-  uint64_t tn = o->tile_n ? o->tile_n : (f->is_lut ? LUT_TILE_N : MAC_TILE_N);
-  if (f->tcfg.core_n > tn) f->tcfg.core_n = tn;
+  f->scale = 1;
+  if (f->is_wl) { /* the tile: the area registry's timing tile */
+    for (int i = 0; i < AREA_MAX_TILE_KEYS && f->ab->tile[i].key; i++) {
+      uint64_t v = area_cfg_get_u(cfg, f->ab->tile[i].key), t = f->ab->tile[i].max;
+      if (o->tile_n && i == 0) t = o->tile_n;
+      if (v > t) {
+        f->scale *= (double)v / (double)t;
+        if (area_cfg_set_u(&f->tcfg, f->ab->tile[i].key, t))
+          return coda_errf(err, CODA_EINVAL, "energy: %s: cannot tile %s", name, f->ab->tile[i].key);
+      }
+    }
+  } else { /* the tile: the same core with M and N capped */
+    if (f->tcfg.core_m > TILE_M) f->tcfg.core_m = TILE_M;
+    uint64_t tn = o->tile_n ? o->tile_n : (f->is_lut ? LUT_TILE_N : MAC_TILE_N);
+    if (f->tcfg.core_n > tn) f->tcfg.core_n = tn;
+  }
   if ((rc = f->ab->check(&f->tcfg, err)) || (rc = f->cb->shape(&f->tcfg, &ib, &ob, err))) return rc;
   for (const char *const *p = f->cb->params; *p && f->np < MAX_PARAMS; p++, f->np++) {
     char sec[48];
@@ -207,6 +226,11 @@ static int setup(eflow_t *f, const char *name, const arch_cfg_t *cfg, const ener
   coda_path_join(f->ndir, sizeof f->ndir, f->cache, nm);
 
   coda_fnv_str(&h, STIM_NAMES[o->stim]);
+  if (f->is_wl) {
+    char ds[64];
+    snprintf(ds, sizeof ds, "dist %d %.17g", o->dist, o->sigma);
+    coda_fnv_str(&h, ds);
+  }
   uint64_t w = o->wbits, c = o->cycles, s = o->seed;
   coda_fnv(&h, &w, sizeof w);
   coda_fnv(&h, &c, sizeof c);
@@ -799,7 +823,12 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   argv[n++] = "--block";
   argv[n++] = (char *)f->cb->name;
   for (int i = 0; i < f->np; i++) {
-    snprintf(sets[i], sizeof sets[i], "%s=%" PRIu64, f->pkey[i], f->pval[i]);
+    char sec[48], en[48];
+    const char *dot = strchr(f->pkey[i], '.');
+    snprintf(sec, sizeof sec, "%.*s", dot ? (int)(dot - f->pkey[i]) : 0, f->pkey[i]);
+    arch_cfg_enum_name(sec, dot ? dot + 1 : f->pkey[i], f->pval[i], en, sizeof en);
+    if (strcmp(en, "?")) snprintf(sets[i], sizeof sets[i], "%s=%s", f->pkey[i], en); /* an enum: by name */
+    else snprintf(sets[i], sizeof sets[i], "%s=%" PRIu64, f->pkey[i], f->pval[i]);
     argv[n++] = "--set";
     argv[n++] = sets[i];
   }
@@ -821,6 +850,15 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   argv[n++] = cov;
   argv[n++] = "--stats";
   argv[n++] = stp;
+  char dist[16], sigma[32];
+  if (f->is_wl) {
+    snprintf(dist, sizeof dist, "%d", o->dist);
+    snprintf(sigma, sizeof sigma, "%.17g", o->sigma);
+    argv[n++] = "--dist";
+    argv[n++] = dist;
+    argv[n++] = "--sigma";
+    argv[n++] = sigma;
+  }
   argv[n] = NULL;
   double t0 = coda_now_s();
   if (run(argv, rdir, log) != 0) {
@@ -832,7 +870,7 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   char *stats = coda_read_file(stp, NULL, err);
   if (!stats) return err->code;
   uint64_t steps = stat_value(stats, "steps "), resets = stat_value(stats, "resets "),
-           warm = stat_value(stats, "warmup ");
+           warm = stat_value(stats, "warmup "), wl_ops = stat_value(stats, "ops ");
   free(stats);
 
   tog_map_t tm = {0};
@@ -879,9 +917,13 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   free(sl);
 
   /* numbers */
-  const uint32_t tm_ = (uint32_t)f->tcfg.core_m, tn = (uint32_t)f->tcfg.core_n, k = (uint32_t)f->tcfg.core_k;
-  const uint32_t am = (uint32_t)f->cfg.core_m, an = (uint32_t)f->cfg.core_n;
-  const double pes_t = (double)tm_ * tn, pes_a = (double)am * an, scale = pes_a / pes_t;
+  /* m, n, k: the LUT / MAC arrays' shape (0 for workload blocks: their tile is "params") */
+  const uint32_t tm_ = f->is_wl ? 0 : (uint32_t)f->tcfg.core_m, tn = f->is_wl ? 0 : (uint32_t)f->tcfg.core_n,
+                 k = f->is_wl ? 0 : (uint32_t)f->tcfg.core_k;
+  const uint32_t am = f->is_wl ? 0 : (uint32_t)f->cfg.core_m, an = f->is_wl ? 0 : (uint32_t)f->cfg.core_n;
+  /* workload blocks: a PE is one INT8 MAC unit (the tile's MACs per valid beat) */
+  const double pes_t = f->is_wl ? (steps ? (double)wl_ops / (double)steps : 0) : (double)tm_ * tn;
+  const double scale = f->is_wl ? f->scale : (double)am * an / pes_t, pes_a = pes_t * scale;
   const double ncyc = (double)o->cycles;
   const double e_cycle_pj = pw.v[2][3] * period * 1e3; /* W x ns = nJ; x1e3 = pJ */
   const double e_dyn_pj = (pw.v[2][0] + pw.v[2][1]) * period * 1e3;
@@ -889,7 +931,15 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
   const double onebit = (double)steps * pes_t * k; /* lut: one-bit MACs; mac: MACs */
   double ops;
   const char *op_name, *op_def;
-  if (f->is_lut) {
+  if (f->is_wl && o->stim != ESTIM_COSIM) {
+    ops = (double)wl_ops;
+    op_name = "MACs";
+    op_def = "an INT8 x INT8 MAC with an INT32 result: the block's steady workload reports the MACs each valid beat starts";
+  } else if (f->is_wl) {
+    ops = NAN;
+    op_name = "MACs";
+    op_def = "not defined for the cosim stimulus of this block (use --stimulus steady)";
+  } else if (f->is_lut) {
     if (o->stim == ESTIM_COSIM) {
       ops = onebit;
       op_name = "one-bit MACs";
@@ -964,10 +1014,25 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
                                                "internal_toggles", (json_int_t)act.internal_toggles));
   json_object_set_new(d, "sta_warnings", json_boolean(warned));
   json_object_set_new(d, "time_s", json_pack("{s:f, s:f}", "netlist_sim_s", t_sim, "sta_s", t_sta));
-  char note[8192];
+  char note[8192], shape[512];
+  if (f->is_wl) {
+    size_t sl = (size_t)snprintf(shape, sizeof shape, "of the area registry's timing tile (");
+    for (int i = 0; i < f->np && sl < sizeof shape; i++)
+      sl += (size_t)snprintf(shape + sl, sizeof shape - sl, "%s%s=%" PRIu64, i ? " " : "", f->pkey[i], f->pval[i]);
+    snprintf(shape + (sl < sizeof shape ? sl : sizeof shape - 1), sizeof shape - (sl < sizeof shape ? sl : sizeof shape - 1),
+             "; the configured array has %.4g x its INT8 MAC units), operands %s%s", f->scale,
+             o->dist == COSIM_DIST_NORMAL ? "normal, sigma " : o->dist == COSIM_DIST_ZERO ? "all zero" : "uniform INT8",
+             "");
+    if (o->dist == COSIM_DIST_NORMAL) {
+      size_t l = strlen(shape);
+      snprintf(shape + l, sizeof shape - l, "%g", o->sigma);
+    }
+  } else {
+    snprintf(shape, sizeof shape, "of M%u N%u K%u (the configured array is M%u N%u)", tm_, tn, k, am, an);
+  }
   snprintf(note, sizeof note,
            "Netlist: %s synthesized with Yosys onto %s (%.200s), flattened, delay-driven mapping with buffering (abc -D at the config's clock, as coda area's timing netlist), a TILE "
-           "of M%u N%u K%u (the configured array is M%u N%u): energy per op is per PE, and the array's energy per "
+           "%s: energy per op is per PE, and the array's energy per "
            "cycle is the tile's x %.4g PEs ratio, so each PE carries its tile share of the shared logic (row "
            "tables, column weights%s). Activity: the same net.v verilated with the liberty cells' functions, "
            "%s stimulus (W%u, valid-rate %.2f, seed %" PRIu64 ") for %" PRIu64 " cycles after %" PRIu64
@@ -981,9 +1046,9 @@ static int measure(const eflow_t *f, const energy_opts_t *o, const char *rdir, j
            "are thus approximated by the output's; duty 0.5), wire load %s, ideal clock (no clock tree), default input slews. Energy per cycle = "
            "(internal + switching + leakage) x period. 0.18 um OSU cells at %.2f V (nom_voltage): absolute "
            "numbers are far above the simulator's 45 nm Horowitz table (roughly (0.18/0.045) x (1.8/0.9)^2 = "
-           "16x by scaling); compare LUT and MAC with each other, not with that table.",
-           f->cb->rtl_top, libname, f->liberty, tm_, tn, k, am, an, scale,
-           f->is_lut ? ", precompute unit" : ", dequantizers", STIM_NAMES[o->stim], o->wbits, o->valid_rate,
+           "16x by scaling); compare designs with each other, not with that table.",
+           f->cb->rtl_top, libname, f->liberty, shape, scale,
+           f->is_lut ? ", precompute unit" : f->is_wl ? ", encoders" : ", dequantizers", STIM_NAMES[o->stim], o->wbits, o->valid_rate,
            o->seed, o->cycles, warm, period, wl[0] ? wl : "none (the liberty has no wire-load model)", volt);
   json_object_set_new(d, "method", json_string(note));
   json_object_set_new(d, "key", json_string(f->rkey));

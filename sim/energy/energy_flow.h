@@ -20,6 +20,11 @@
  *      at core.freq_mhz gives internal, switching and leakage power;
  *   5. energy per cycle = power x period; per op = energy / ops, composed
  *      per PE to the configured array.
+ * Blocks with a steady-workload hook (cosim.h: the TPE blocks) take their
+ * stimulus from it (operands from --dist, ops = the INT8 MACs it reports)
+ * and their tile from the area registry's timing tile (the capped keys);
+ * the array's energy per cycle is the tile's x the ratio of the capped
+ * keys' configured to tile values (PE count).
  * Everything is cached by content hash in build/energy-cache/ (netlist and
  * verilated driver per RTL + tile parameters; activity + power per
  * stimulus). Library code returns CODA_OK or a negative code with err set.
@@ -54,6 +59,8 @@ typedef struct energy_opts {
   uint64_t cycles;       /* measured cycles */
   uint64_t seed;
   uint32_t tile_n;       /* tile columns (capped at core.n); 0: the default (LUT 4, MAC 2) */
+  int dist;              /* blocks with a workload hook: cosim_dist_e of the operands */
+  double sigma;          /* COSIM_DIST_NORMAL: standard deviation */
   FILE *progress;        /* one line before slow steps, or NULL */
 } energy_opts_t;
 

@@ -45,6 +45,8 @@ typedef struct estim {
   int is_lut;
   uint32_t m, n, k, e, lanes, w;
   double rate;
+  int dist;                   /* workload blocks: cosim_dist_e */
+  double sigma;
   uint64_t rng;
   uint32_t nin;               /* words of in_i */
   uint64_t *hold;             /* the last data values (held on stalls) */
@@ -118,6 +120,10 @@ static estim_t *estim_new(const cosim_block_t *b, const arch_cfg_t *cfg, estim_k
   if (!s->hold || !s->tbl || !s->col || !s->pre_act || !s->twin || !b->in_fields) {
     coda_errf(err, CODA_ENOMEM, "energy: %s: cannot set up the stimulus", b->name);
     goto bad;
+  }
+  if (b->workload && kind != ESTIM_COSIM) { /* the block streams its own steady workload */
+    free(f);
+    return s;
   }
   int nf = b->in_fields(s->twin, f, COSIM_MAX_FIELDS);
   s->valid = find_field(f, nf, "valid");
@@ -199,9 +205,17 @@ static void mac_step_data(estim_t *s) {
       cosim_put(s->hold, s->col[c].lsb + j * 4, 4, zero ? 0 : rnd(&s->rng) & ((1u << s->w) - 1));
 }
 
-/* in_i of one cycle; *rst = reset this cycle. */
-static void estim_cycle(estim_t *s, uint64_t cycle, uint64_t *in, int *rst) {
+/* in_i of one cycle; *rst = reset this cycle; *ops = the MACs a workload
+ * block's beat starts (-1 for the LUT / MAC stimulus: counted by the caller). */
+static void estim_cycle(estim_t *s, uint64_t cycle, uint64_t *in, int *rst, double *ops) {
   memset(in, 0, s->nin * 8);
+  *ops = -1;
+  if (s->b->workload && s->kind != ESTIM_COSIM) {
+    cosim_workload_t w = {s->rate, s->kind == ESTIM_ZERO ? COSIM_DIST_ZERO : (cosim_dist_e)s->dist, s->sigma};
+    *ops = s->b->workload(s->twin, cycle, &w, in);
+    *rst = 0;
+    return;
+  }
   if (s->kind == ESTIM_COSIM) {
     s->b->stimulus(s->twin, cycle, in);
     *rst = s->b->in_reset ? s->b->in_reset(s->twin) : 0;
@@ -260,8 +274,8 @@ int energy_driver_main(int argc, char **argv, const energy_rtl_t *rtl) {
   const char *block = NULL, *cov = NULL, *stats = NULL, *stim = "steady";
   arch_set_t sets[MAX_SETS];
   int nsets = 0;
-  uint64_t wbits = 2, cycles = 1000, seed = 1;
-  double rate = 1.0;
+  uint64_t wbits = 2, cycles = 1000, seed = 1, dist = COSIM_DIST_UNIFORM;
+  double rate = 1.0, sigma = 20;
   for (int i = 1; i + 1 < argc; i += 2) {
     const char *a = argv[i], *v = argv[i + 1];
     int bad = 0;
@@ -274,6 +288,8 @@ int energy_driver_main(int argc, char **argv, const energy_rtl_t *rtl) {
     else if (!strcmp(a, "--seed")) bad = parse_u64(v, &seed);
     else if (!strcmp(a, "--cov")) cov = v;
     else if (!strcmp(a, "--stats")) stats = v;
+    else if (!strcmp(a, "--dist")) bad = parse_u64(v, &dist) || dist > COSIM_DIST_ZERO;
+    else if (!strcmp(a, "--sigma")) bad = !((sigma = strtod(v, NULL)) > 0);
     else bad = 1;
     if (bad) {
       fprintf(stderr, "coda: error: energy driver: bad argument %s %s\n", a, v);
@@ -293,6 +309,10 @@ int energy_driver_main(int argc, char **argv, const energy_rtl_t *rtl) {
     return 2;
   }
   estim_t *s = estim_new(b, &cfg, kind, (uint32_t)wbits, rate, seed, ib, &err);
+  if (s) {
+    s->dist = (int)dist;
+    s->sigma = sigma;
+  }
   uint64_t *in = calloc((ib + 63) / 64 + 2, 8);
   void *dut = s && in ? rtl->open() : NULL;
   if (!dut) {
@@ -303,14 +323,17 @@ int energy_driver_main(int argc, char **argv, const energy_rtl_t *rtl) {
   }
   rtl->cycle(dut, 1, in); /* initial reset */
   uint64_t steps = 0, resets = 0, valid_cycles = 0;
+  double ops = 0;
   const uint64_t warm = WARMUP_CYCLES;
   for (uint64_t c = 0; c < warm + cycles; c++) {
     int rst = 0;
+    double o = 0;
     if (c == warm) rtl->zero_cov(dut);
-    estim_cycle(s, c, in, &rst);
+    estim_cycle(s, c, in, &rst, &o);
     rtl->cycle(dut, rst, in);
     if (c < warm) continue;
-    int v = (int)cosim_get(in, s->valid.lsb, 1);
+    int v = o >= 0 ? o > 0 : (int)cosim_get(in, s->valid.lsb, 1);
+    if (o > 0) ops += o;
     valid_cycles += (uint64_t)v;
     if (rst) resets++;
     else steps += (uint64_t)v;
@@ -323,8 +346,8 @@ int energy_driver_main(int argc, char **argv, const energy_rtl_t *rtl) {
   FILE *f = stats ? fopen(stats, "w") : NULL;
   if (f) {
     fprintf(f, "cycles %" PRIu64 "\nwarmup %" PRIu64 "\nsteps %" PRIu64 "\nresets %" PRIu64
-               "\nvalid_cycles %" PRIu64 "\n",
-            cycles, warm, steps, resets, valid_cycles);
+               "\nvalid_cycles %" PRIu64 "\nops %.0f\n",
+            cycles, warm, steps, resets, valid_cycles, ops);
     if (fclose(f)) ex = 2;
   } else if (stats) {
     ex = 2;
