@@ -25,6 +25,7 @@
 #include "../core/util.h"
 #include "../cosim/cosim.h"
 #include "../energy/energy_flow.h"
+#include "../mem/hbm.h"
 #include "../dev/device.h"
 #include "../ref/refgemm.h"
 #include "../scalesim/scalesim.h"
@@ -128,6 +129,7 @@ static void usage_all(FILE *f) {
              "  area     Yosys area and OpenSTA timing of a block's RTL\n"
              "  energy   per-op energy of a block from netlist switching activity\n"
              "  scalesim SCALE-Sim config + topology on the systolic array model\n"
+             "  dram     a DRAMsim3-format trace through the HBM2 model\n"
              "  config   print a resolved config or the parameter docs\n"
              "  help     this text, or `coda help CMD`\n");
 }
@@ -137,7 +139,7 @@ static int help(const char *cmd) {
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
       {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
       {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}, {"scalesim", USAGE_SCALESIM},
-      {"energy", USAGE_ENERGY}};
+      {"energy", USAGE_ENERGY}, {"dram", HBM_DRAM_USAGE}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
@@ -479,6 +481,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
   else if (!strcmp(c.cmd, "scalesim")) return scalesim_main(argc, argv);
   else if (!strcmp(c.cmd, "energy")) return energy_main(argc, argv);
+  else if (!strcmp(c.cmd, "dram")) return dram_main(argc, argv);
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

@@ -16,7 +16,7 @@
 
 enum { ARCH_CORE_LUT = 0, ARCH_CORE_MAC = 1 };
 enum { ARCH_ACC_FP32 = 0, ARCH_ACC_FP16 = 1 };
-enum { ARCH_MEM_SIMPLE = 0 };
+enum { ARCH_MEM_SIMPLE = 0, ARCH_MEM_HBM2 = 1 };
 
 #define CODA_PARAM_U uint64_t
 #define CODA_PARAM_E uint64_t

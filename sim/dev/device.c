@@ -8,6 +8,7 @@
 
 #include "../lut/lut_core.h"
 #include "../mac/mac_core.h"
+#include "../mem/hbm.h"
 #include "../mem/simple_mem.h"
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -452,7 +453,10 @@ int device_init(device_t *d, const arch_cfg_t *cfg, const cbin_t *p, const devic
     }
   }
   /* blocks */
-  if ((rc = simple_mem_create(&d->mem, cfg->memory_bytes_per_cycle, cfg->memory_latency_cycles, err))) {
+  rc = cfg->memory_type == ARCH_MEM_HBM2
+           ? hbm_create(cfg, &d->mem, err)
+           : simple_mem_create(&d->mem, cfg->memory_bytes_per_cycle, cfg->memory_latency_cycles, err);
+  if (rc) {
     device_free(d);
     return rc;
   }

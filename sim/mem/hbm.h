@@ -1,0 +1,159 @@
+/* hbm.h: a cycle-level HBM2 DRAM model and its memory controllers.
+ *
+ * Models: per channel, ranks x bank groups x banks with an open row each;
+ * every command (ACT, RD, WR, PRE, REF) issues no earlier than the largest
+ * earliest-issue cycle its bank, bank group and rank hold, raised by the
+ * named rules of hbm_timing.def (tRCD, tCCD_L, tWTR_S, ...) and the per-rank
+ * tFAW window. One command per channel per DRAM cycle. Each channel has a
+ * controller with a read queue and a write queue (hbm.rq_entries,
+ * hbm.wq_entries): open page, FR-FCFS (the oldest ready row hit first, else
+ * the oldest ready ACT/PRE; a PRE never closes a row that an uncapped hit
+ * still waits for), a row-hit cap (hbm.row_hit_cap column commands per ACT
+ * while a request to another row of that bank waits, then that request goes
+ * first), write draining between the hbm.wq_high / hbm.wq_low watermarks
+ * (also when no read waits), and all-bank refresh per rank every tREFI
+ * (rank r first at (r+1) x tREFI / ranks, staggered; open banks precharged
+ * first; the rank takes no request command until REF + tRFC).
+ * Latency of a read to an idle bank arriving at cycle a: ACT at a, RD at
+ * a + tRCD, data complete at a + tRCD + CL + BL/2 (no fixed controller
+ * cycles). A write completes when its data has been written, WR + CWL + BL/2.
+ *
+ * Addresses: the low log2(request bytes) bits are the offset inside a 64 B
+ * request; above them the fields of hbm.address_mapping from least to most
+ * significant (DRAMsim3 style, e.g. the default rarobgbachco: co lowest, then ch,
+ * ba, bg, ro, ra). co has log2(row_bytes / request bytes) bits.
+ *
+ * Energy (pJ), DRAMsim3's IDD method (src/configuration.cc) with the
+ * REFERENCES.md "Energy per operation" HBM2 currents, VDD in V, IDD in mA,
+ * tCK in ns (mA x V x ns = pJ):
+ *   ACT (+ its PRE)  VDD x (IDD0 x tRC - (IDD3N x tRAS + IDD2N x tRP)) x tCK
+ *   RD burst         VDD x (IDD4R - IDD3N) x BL/2 x tCK
+ *   WR burst         VDD x (IDD4W - IDD3N) x BL/2 x tCK
+ *   REF              VDD x (IDD5AB - IDD3N) x tRFC x tCK
+ *   background       per rank, VDD x tCK x (IDD2N x all-banks-closed cycles
+ *                    + IDD3N x (cycles with a bank open, or refreshing))
+ *
+ * Clocks: the model counts DRAM command cycles (hbm.tck_ns). Behind mem_if_t
+ * a request sent at core cycle c reaches the controllers at DRAM cycle
+ * floor((c + 1) x f_dram / f_core) and a response complete at DRAM cycle d
+ * is poppable at core cycle ceil(d x f_core / f_dram): exact and the
+ * identity when the clocks are equal (1 GHz both by default).
+ * Behind mem_if_t, a request is split into the 64 B transactions it covers;
+ * it responds when the last one completes. Transactions wait in an in-order
+ * frontend buffer (HBM_FRONTEND_ENTRIES) until their channel's queue has
+ * room; can_send is false while that buffer is full. Addresses wrap modulo
+ * the capacity there (trace mode rejects them instead).
+ *
+ * Leaves out: PIM commands and the dual row buffer (NeuPIMs, a later part),
+ * per-bank refresh, power-down and self refresh, read-after-write
+ * forwarding, separate row/column command buses, ECC.
+ * RTL twin: none (a memory is an environment, not a block).
+ * Constants: the hbm.* keys of sim/core/params.def, each citing its source.
+ */
+#ifndef CODA_HBM_H
+#define CODA_HBM_H
+
+#include <stdint.h>
+
+#include "../core/config.h"
+#include "../core/status.h"
+#include "mem.h"
+
+/* Transactions the mem_if_t frontend buffers before the channel queues. */
+#define HBM_FRONTEND_ENTRIES 64
+
+typedef enum { HBM_CMD_ACT = 0, HBM_CMD_RD, HBM_CMD_WR, HBM_CMD_PRE, HBM_CMD_REF, HBM_CMD_COUNT } hbm_cmd_e;
+
+typedef struct hbm hbm_t;
+
+/* Counters of one run (all channels). */
+typedef struct hbm_stats {
+  uint64_t reads, writes;          /* transactions served (column commands) */
+  uint64_t row_hits;               /* transactions served without their own ACT/PRE */
+  uint64_t acts, pres, refs;       /* commands issued */
+  uint64_t rd_lat_sum;             /* sum of read latencies, arrival to data, DRAM cycles */
+  uint64_t rd_lat_max;             /* largest read latency */
+  cyc_t last_done;                 /* DRAM cycle the last transaction completed */
+  double act_pj, rd_pj, wr_pj, ref_pj, bg_pj; /* energy by component (bg after hbm_finish) */
+} hbm_stats_t;
+
+/* Called when a transaction's column command issues: done = cycle its data
+ * completes. */
+typedef void (*hbm_done_fn)(void *ctx, uint64_t id, int write, cyc_t arrival, cyc_t done);
+/* Called for every command issued: rule = name of the timing rule that set
+ * its issue cycle ("tRCD", "tFAW", ...), or "-" when none held it back. */
+typedef void (*hbm_cmd_fn)(void *ctx, cyc_t t, hbm_cmd_e cmd, uint32_t ch, uint32_t rank, uint32_t bg,
+                           uint32_t bank, uint32_t row, const char *rule);
+
+/* Decoded address. */
+typedef struct hbm_addr {
+  uint32_t ch, rank, bg, bank, row, col;
+} hbm_addr_t;
+
+/* Validates the hbm.* keys (errors name the key) and builds the model. */
+int hbm_init(hbm_t **out, const arch_cfg_t *cfg, const char *origin, coda_err_t *err);
+void hbm_free(hbm_t *h);
+void hbm_set_done(hbm_t *h, hbm_done_fn fn, void *ctx);
+void hbm_set_cmd_log(hbm_t *h, hbm_cmd_fn fn, void *ctx);
+
+uint64_t hbm_capacity_bytes(const hbm_t *h);
+uint32_t hbm_req_bytes(const hbm_t *h);        /* bytes of one transaction (64) */
+uint32_t hbm_burst_cycles(const hbm_t *h);     /* BL/2 */
+uint32_t hbm_channels(const hbm_t *h);
+double hbm_peak_gbps(const hbm_t *h);          /* channels x request bytes / burst / tCK */
+void hbm_decode(const hbm_t *h, uint64_t addr, hbm_addr_t *a);
+/* The address of a field tuple (inverse of hbm_decode, col in requests). */
+uint64_t hbm_encode(const hbm_t *h, const hbm_addr_t *a);
+
+/* 1 if the channel queue of addr (read or write) has room. */
+int hbm_can_accept(const hbm_t *h, uint64_t addr, int write);
+/* Queues a transaction visible to its controller from DRAM cycle `ready`
+ * (> every cycle already advanced); `since` (<= ready) is where its latency
+ * counts from (the cycle it arrived, before any wait for queue room).
+ * -1 when its queue is full. addr < capacity. */
+int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, uint64_t id);
+/* Issues every command due at DRAM cycles <= t. */
+void hbm_advance(hbm_t *h, cyc_t t);
+/* Earliest DRAM cycle at which a queued transaction may see a command;
+ * CYC_NEVER when no transaction is queued (refresh alone needs no visit:
+ * hbm_advance catches up on it). */
+cyc_t hbm_next_cmd(const hbm_t *h);
+uint64_t hbm_queued(const hbm_t *h);           /* transactions waiting */
+/* Closes the background-energy account at DRAM cycle end (after advancing
+ * to it). */
+void hbm_finish(hbm_t *h, cyc_t end);
+const hbm_stats_t *hbm_get_stats(const hbm_t *h);
+/* Read latency percentile p (0..100) over all reads, DRAM cycles. */
+uint64_t hbm_rd_lat_pct(const hbm_t *h, double p);
+
+/* The model behind the memory interface (memory.type = hbm2). */
+int hbm_create(const arch_cfg_t *cfg, mem_if_t *out, coda_err_t *err);
+/* The HBM model inside a mem_if_t made by hbm_create. */
+hbm_t *hbm_of_mem(const mem_if_t *m);
+
+/* ---- trace mode (`coda dram`) ---- */
+typedef struct hbm_trace_result {
+  uint64_t requests, reads, writes;
+  cyc_t cycles;              /* DRAM cycle the last transaction completed */
+  double bytes;              /* requests x request bytes */
+  double gbps, peak_gbps;    /* achieved and peak bandwidth */
+  double rd_lat_avg;         /* DRAM cycles, arrival (trace cycle) to data */
+  uint64_t rd_lat_p50, rd_lat_p95, rd_lat_p99, rd_lat_max;
+  double row_hit_rate;       /* row_hits / requests */
+  hbm_stats_t st;            /* the counters and energy */
+  double energy_pj;          /* total */
+  double sim_seconds;        /* host time */
+} hbm_trace_result_t;
+
+/* Runs a DRAMsim3-format trace (plain or gzip) through the model. Errors
+ * name FILE:LINE. */
+int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r, coda_err_t *err);
+/* Writes r as coda.dram.v1 JSON (docs/dram.md). */
+int hbm_trace_json(const arch_cfg_t *cfg, const char *trace, const hbm_trace_result_t *r,
+                   const char *path, coda_err_t *err);
+
+/* `coda dram ...`: exit code. */
+int dram_main(int argc, char **argv);
+extern const char *const HBM_DRAM_USAGE;
+
+#endif
