@@ -21,6 +21,7 @@
 #include "../lut/lut_precompute.h"
 #include "../mac/mac_array.h"
 #include "../tpe/tpe_bs.h"
+#include "../tpe/tpe_grid.h"
 #include "../tpe/tpe_tree.h"
 
 /* ---- range checks: what the RTL supports, by the C twins' own checks ------ */
@@ -71,6 +72,15 @@ static int tpe_bs_area_check(const arch_cfg_t *c, coda_err_t *err) {
   return CODA_OK;
 }
 
+/* tpe_grid_core: every topology, size, variant and encoding the C twin takes. */
+static int tpe_grid_area_check(const arch_cfg_t *c, coda_err_t *err) {
+  tpe_grid_cfg_t t = tpe_grid_cfg_of(c);
+  coda_err_t e = {0};
+  int rc = tpe_grid_check(&t, &e);
+  if (rc) return coda_errf(err, rc, "tpe_grid: %s (rtl/tpe supports what the C twin does)", e.msg);
+  return CODA_OK;
+}
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Timing tiles: at most 2 rows x 8 columns (16 PEs), small enough that the
@@ -115,6 +125,17 @@ static const area_block_t BLOCKS[] = {
      {{"tpe.bs_cols", 4}},
      "columns share only the ready and sync AND gates; the tile (C <= 4) keeps every PE and column path (not measured against --method full)",
      tpe_bs_area_check},
+    {"tpe_grid", "PE-grid TPE: R x C INT8 PEs, tpe.grid os|ws (systolic) or matrix (2D-Matrix), INT32 results; tpe.variant base|opt1|opt2, tpe.encoding mbe|ent",
+     "tpe_grid_core", "rtl/tpe",
+     {{"encoders", {"tpe_tree_enc"}},
+      {"partial products", {"tpe_tree_ppgen"}},
+      {"carry-save trees", {"tpe_tree_csa"}},
+      {"multipliers", {"tpe_tree_mul"}},
+      {"read-out CPAs", {"tpe_grid_cpa"}}},
+     {{"tpe.rows", 4}, {"tpe.cols", 4}},
+     "PEs talk to their neighbours only (os, ws) or through one broadcast register per row and column (matrix); "
+     "the 4 x 4 tile keeps every PE-to-PE path, the read-out mux shrinks with R (not measured against --method full)",
+     tpe_grid_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
 

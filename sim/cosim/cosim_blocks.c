@@ -9,12 +9,14 @@ extern const cosim_block_t cosim_block_lut_tc; /* blk_lut_tc.c */
 extern const cosim_block_t cosim_block_mac_tc; /* blk_mac_tc.c */
 extern const cosim_block_t cosim_block_tpe_tree; /* blk_tpe_tree.c */
 extern const cosim_block_t cosim_block_tpe_bs; /* blk_tpe_bs.c */
+extern const cosim_block_t cosim_block_tpe_grid; /* blk_tpe_grid.c */
 
 static const cosim_block_t *const BLOCKS[] = {
     &cosim_block_lut_tc,
     &cosim_block_mac_tc,
     &cosim_block_tpe_tree,
     &cosim_block_tpe_bs,
+    &cosim_block_tpe_grid,
 };
 
 const cosim_block_t *cosim_block_at(int i) {
