@@ -417,13 +417,14 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
     } else {
       cyc_t tr = R->next[HBM_CMD_REF];
       if (tr <= t) {
+        uint8_t rwhy = R->why[HBM_CMD_REF];
         apply_rules(h, c, r, r * h->nbank_rank, HBM_CMD_REF, t);
         R->ref_pending = 0;
         R->ref_due += (cyc_t)h->t.trefi;
         R->active_cyc += (uint64_t)h->t.trfc;
         h->st.refs++;
         h->st.ref_pj += h->e_ref;
-        log_cmd(h, ci, t, HBM_CMD_REF, r * h->nbank_rank, 0, R->why[HBM_CMD_REF]);
+        log_cmd(h, ci, t, HBM_CMD_REF, r * h->nbank_rank, 0, rwhy);
         return 1;
       }
       next = MIN(next, tr);
