@@ -50,7 +50,9 @@ typedef struct hbm_bank {
   uint32_t row;      /* open row */
   uint8_t open;      /* a row is open */
   uint32_t hits;     /* column commands since the ACT */
-  uint32_t hit_gen, conf_gen; /* scratch of a decision pass: has a hit / a conflict waiting */
+  uint16_t n_ent[2];  /* queued entries for this bank: [0] read queue, [1] write queue */
+  uint16_t n_hit[2];  /* of those, the ones for the open row */
+  uint64_t seen_gen;          /* scratch: 2 x pass + (1 hit, 0 other) once its oldest entry was looked at */
 } hbm_bank_t;
 
 typedef struct hbm_bg {
@@ -83,10 +85,9 @@ typedef struct hbm_ent {
 typedef struct hbm_chan {
   hbm_ent_t *rq, *wq;  /* queues in arrival order */
   uint32_t rn, wn;
-  uint8_t *cls;        /* scratch: class of each entry in a pass */
   int drain;           /* serving writes */
   cyc_t next_t;        /* next cycle to decide at */
-  uint32_t gen;        /* pass counter for the bank scratch marks */
+  uint64_t gen;        /* pass counter for the bank scratch marks */
   hbm_bank_t *bank;    /* ranks x bankgroups x banks_per_group */
   hbm_bg_t *bg;        /* ranks x bankgroups */
   hbm_rank_t *rank;
@@ -100,6 +101,7 @@ struct hbm {
   uint8_t from_list[HBM_CMD_COUNT][HBM_RULE_COUNT]; /* rules each command starts */
   uint8_t n_from[HBM_CMD_COUNT];
   uint32_t nch, nrank, nbg, nbpg, nbank_rank, nbank_ch, rows;
+  uint32_t bpg_sh, bpr_sh;          /* log2 nbpg, log2 nbank_rank (flat bank -> bank group, rank) */
   uint32_t req_bytes, req_shift;
   uint32_t shift[F_N], bits[F_N];
   uint64_t capacity;
@@ -194,6 +196,7 @@ int hbm_init(hbm_t **out, const arch_cfg_t *c, const char *origin, coda_err_t *e
   h->nch = (uint32_t)c->hbm_channels; h->nrank = (uint32_t)c->hbm_ranks;
   h->nbg = (uint32_t)c->hbm_bankgroups; h->nbpg = (uint32_t)c->hbm_banks_per_group;
   h->nbank_rank = h->nbg * h->nbpg; h->nbank_ch = h->nbank_rank * h->nrank; h->rows = (uint32_t)c->hbm_rows;
+  h->bpg_sh = (uint32_t)ilog2(h->nbpg); h->bpr_sh = (uint32_t)ilog2(h->nbank_rank);
   h->req_bytes = (uint32_t)req; h->req_shift = (uint32_t)ilog2(req);
   h->bits[F_RO] = (uint32_t)ilog2(c->hbm_rows); h->bits[F_RA] = (uint32_t)ilog2(h->nrank);
   h->bits[F_BG] = (uint32_t)ilog2(h->nbg); h->bits[F_BA] = (uint32_t)ilog2(h->nbpg);
@@ -215,16 +218,14 @@ int hbm_init(hbm_t **out, const arch_cfg_t *c, const char *origin, coda_err_t *e
   h->ch = calloc(h->nch, sizeof *h->ch);
   h->lat_hist = calloc(HBM_LAT_BUCKETS, sizeof *h->lat_hist);
   if (!h->ch || !h->lat_hist) { hbm_free(h); return coda_errf(err, CODA_ENOMEM, "hbm: out of memory"); }
-  uint32_t qmax = MAX(h->rq_cap, h->wq_cap);
   for (uint32_t k = 0; k < h->nch; k++) {
     hbm_chan_t *ch = &h->ch[k];
     ch->rq = calloc(h->rq_cap, sizeof *ch->rq);
     ch->wq = calloc(h->wq_cap, sizeof *ch->wq);
-    ch->cls = calloc(qmax, 1);
     ch->bank = calloc(h->nbank_ch, sizeof *ch->bank);
     ch->bg = calloc(h->nbg * h->nrank, sizeof *ch->bg);
     ch->rank = calloc(h->nrank, sizeof *ch->rank);
-    if (!ch->rq || !ch->wq || !ch->cls || !ch->bank || !ch->bg || !ch->rank) {
+    if (!ch->rq || !ch->wq || !ch->bank || !ch->bg || !ch->rank) {
       hbm_free(h);
       return coda_errf(err, CODA_ENOMEM, "hbm: out of memory");
     }
@@ -248,7 +249,7 @@ void hbm_free(hbm_t *h) {
   if (h->ch)
     for (uint32_t k = 0; k < h->nch; k++) {
       hbm_chan_t *ch = &h->ch[k];
-      free(ch->rq); free(ch->wq); free(ch->cls); free(ch->bank); free(ch->bg); free(ch->rank);
+      free(ch->rq); free(ch->wq); free(ch->bank); free(ch->bg); free(ch->rank);
     }
   free(h->ch);
   free(h->lat_hist);
@@ -294,9 +295,9 @@ static inline cyc_t earliest(const hbm_t *h, const hbm_chan_t *c, uint32_t b, in
   cyc_t t = bk->next[cmd];
   uint8_t w = bk->why[cmd];
   if (cmd != HBM_CMD_PRE) {
-    const hbm_bg_t *g = &c->bg[b / h->nbpg];
+    const hbm_bg_t *g = &c->bg[b >> h->bpg_sh];
     if (g->next[cmd] > t) { t = g->next[cmd]; w = g->why[cmd]; }
-    const hbm_rank_t *r = &c->rank[b / h->nbank_rank];
+    const hbm_rank_t *r = &c->rank[b >> h->bpr_sh];
     if (r->next[cmd] > t) { t = r->next[cmd]; w = r->why[cmd]; }
     if (cmd == HBM_CMD_ACT && r->n_act >= 4) {
       cyc_t f = r->faw[r->faw_i] + (cyc_t)h->t.tfaw; /* the 4th-last ACT */
@@ -315,7 +316,7 @@ static void apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int 
     int to = RULES[r].to;
     switch (RULES[r].scope) {
       case SC_BANK: raise(&c->bank[b].next[to], &c->bank[b].why[to], v, r); break;
-      case SC_BG: { hbm_bg_t *g = &c->bg[b / h->nbpg]; raise(&g->next[to], &g->why[to], v, r); break; }
+      case SC_BG: { hbm_bg_t *g = &c->bg[b >> h->bpg_sh]; raise(&g->next[to], &g->why[to], v, r); break; }
       case SC_RANK: raise(&c->rank[rank].next[to], &c->rank[rank].why[to], v, r); break;
       default:
         for (uint32_t o = 0; o < h->nrank; o++)
@@ -332,10 +333,13 @@ static void log_cmd(hbm_t *h, uint32_t ci, cyc_t t, int cmd, uint32_t b, uint32_
 
 static void do_act(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, uint32_t row, cyc_t t, uint8_t why) {
   hbm_bank_t *bk = &c->bank[b];
-  uint32_t rank = b / h->nbank_rank;
+  uint32_t rank = b >> h->bpr_sh;
   hbm_rank_t *r = &c->rank[rank];
   CODA_ASSERT(!bk->open);
   bk->open = 1; bk->row = row; bk->hits = 0;
+  bk->n_hit[0] = bk->n_hit[1] = 0;
+  for (uint32_t i = 0; i < c->rn; i++) bk->n_hit[0] += c->rq[i].bank == b && c->rq[i].row == row;
+  for (uint32_t i = 0; i < c->wn; i++) bk->n_hit[1] += c->wq[i].bank == b && c->wq[i].row == row;
   if (r->n_open++ == 0) r->act_start = t;
   r->faw[r->faw_i] = t; r->faw_i = (r->faw_i + 1) & 3; r->n_act++;
   apply_rules(h, c, rank, b, HBM_CMD_ACT, t);
@@ -346,10 +350,11 @@ static void do_act(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, uint32_t ro
 
 static void do_pre(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, cyc_t t, uint8_t why) {
   hbm_bank_t *bk = &c->bank[b];
-  uint32_t rank = b / h->nbank_rank;
+  uint32_t rank = b >> h->bpr_sh;
   hbm_rank_t *r = &c->rank[rank];
   CODA_ASSERT(bk->open);
   bk->open = 0;
+  bk->n_hit[0] = bk->n_hit[1] = 0;
   if (--r->n_open == 0) r->active_cyc += t - r->act_start;
   apply_rules(h, c, rank, b, HBM_CMD_PRE, t);
   h->st.pres++;
@@ -376,6 +381,8 @@ static void do_col(hbm_t *h, hbm_chan_t *c, uint32_t ci, hbm_ent_t *q, uint32_t 
   hbm_bank_t *bk = &c->bank[e.bank];
   CODA_ASSERT(bk->open && bk->row == e.row);
   bk->hits++;
+  bk->n_ent[write]--;
+  bk->n_hit[write]--;
   apply_rules(h, c, e.rank, e.bank, write ? HBM_CMD_WR : HBM_CMD_RD, t);
   memmove(&q[i], &q[i + 1], (size_t)(*n - i - 1) * sizeof *q);
   (*n)--;
@@ -437,24 +444,21 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
   uint32_t *qn = c->drain ? &c->wn : &c->rn;
   uint32_t n = *qn;
   int col = c->drain ? HBM_CMD_WR : HBM_CMD_RD;
-  uint32_t gen = ++c->gen;
-  for (uint32_t i = 0; i < n; i++) {
-    hbm_bank_t *bk = &c->bank[q[i].bank];
-    if (!bk->open) c->cls[i] = CL_CLOSED;
-    else if (bk->row == q[i].row) { c->cls[i] = CL_HIT; bk->hit_gen = gen; }
-    else { c->cls[i] = CL_CONF; bk->conf_gen = gen; }
-  }
-  int other = -1;
+  int qi = c->drain;
+  uint64_t gen = ++c->gen;
+  int other = -1, other_cls = CL_CLOSED;
   uint8_t other_why = HBM_RULE_NONE;
   for (uint32_t i = 0; i < n; i++) {
     const hbm_ent_t *e = &q[i];
     hbm_bank_t *bk = &c->bank[e->bank];
-    int capped = h->hit_cap && bk->hits >= h->hit_cap && bk->conf_gen == gen;
+    int cls = !bk->open ? CL_CLOSED : bk->row == e->row ? CL_HIT : CL_CONF;
+    /* capped: the row had its hits while a request to another row waits */
+    int capped = h->hit_cap && bk->hits >= h->hit_cap && bk->n_ent[qi] > bk->n_hit[qi];
     cyc_t tt;
     if (ref_busy >> e->rank & 1) {
       /* refresh pending: a row hit may still go if it does not delay the
        * bank's precharge (t + the hit's column-to-PRE rule <= earliest PRE) */
-      if (c->cls[i] != CL_HIT) continue;
+      if (cls != CL_HIT) continue;
       cyc_t tp = earliest(h, c, e->bank, HBM_CMD_PRE, NULL);
       cyc_t c2p = (cyc_t)(col == HBM_CMD_RD ? h->lat[HBM_RULE_trtp] : h->lat[HBM_RULE_twr]);
       if (t + c2p > tp) continue;
@@ -463,17 +467,22 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
       if (tt <= t) { do_col(h, c, ci, q, qn, i, col == HBM_CMD_WR, t, why); return 1; }
       continue; /* the refresh's own events wake the channel */
     }
-    if (c->cls[i] == CL_HIT) {
+    /* every waiting entry of one bank and class needs the same command at
+     * the same earliest cycle: only the oldest is looked at */
+    uint64_t mark = gen * 2 + (cls == CL_HIT);
+    if (bk->seen_gen == mark) continue;
+    bk->seen_gen = mark;
+    if (cls == CL_HIT) {
       if (capped) continue;
       tt = earliest(h, c, e->bank, col, &why);
       if (e->ready > tt) { tt = e->ready; why = HBM_RULE_NONE; }
       if (tt <= t) { do_col(h, c, ci, q, qn, i, col == HBM_CMD_WR, t, why); return 1; }
     } else {
-      if (c->cls[i] == CL_CONF && bk->hit_gen == gen && !capped) continue; /* its row still has hits */
-      tt = earliest(h, c, e->bank, c->cls[i] == CL_CONF ? HBM_CMD_PRE : HBM_CMD_ACT, &why);
+      if (cls == CL_CONF && bk->n_hit[qi] && !capped) continue; /* its row still has hits */
+      tt = earliest(h, c, e->bank, cls == CL_CONF ? HBM_CMD_PRE : HBM_CMD_ACT, &why);
       if (e->ready > tt) { tt = e->ready; why = HBM_RULE_NONE; }
       if (tt <= t) {
-        if (other < 0) { other = (int)i; other_why = why; }
+        if (other < 0) { other = (int)i; other_why = why; other_cls = cls; }
         continue;
       }
     }
@@ -482,7 +491,7 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
   if (other >= 0) {
     hbm_ent_t *e = &q[other];
     e->missed = 1;
-    if (c->cls[other] == CL_CONF) do_pre(h, c, ci, e->bank, t, other_why);
+    if (other_cls == CL_CONF) do_pre(h, c, ci, e->bank, t, other_why);
     else do_act(h, c, ci, e->bank, e->row, t, other_why);
     return 1;
   }
@@ -526,6 +535,9 @@ int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, ui
   e->id = id; e->ready = ready; e->arrival = since; e->row = a.row;
   e->bank = a.rank * h->nbank_rank + a.bg * h->nbpg + a.bank;
   e->rank = (uint8_t)a.rank; e->missed = 0;
+  hbm_bank_t *bk = &c->bank[e->bank];
+  bk->n_ent[write]++;
+  if (bk->open && bk->row == a.row) bk->n_hit[write]++;
   h->queued++;
   if (ready < c->next_t) c->next_t = ready;
   return 0;
