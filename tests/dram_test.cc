@@ -321,6 +321,33 @@ TEST(OracleHbm, RowHitCapStopsStarvation) {
   }
 }
 
+TEST(OracleHbm, WriteDrainWatermarks) {
+  // Below wq_high, writes wait while reads are queued; from wq_high they drain
+  // down to wq_low, then reads go first again.
+  for (int full = 0; full < 2; full++) {
+    Dram d;
+    uint64_t nw = full ? d.cfg.hbm_wq_high : d.cfg.hbm_wq_high / 2, nr = 30;
+    std::vector<Req> rs;
+    for (uint32_t i = 0; i < nw; i++) rs.push_back({d.addr(0, 0, 1, 0, 2, i % 16), 1, 0});
+    for (uint32_t i = 0; i < nr; i++) rs.push_back({d.addr(0, 0, 0, 0, 1, i % 16), 0, 0});
+    d.run(rs);
+    size_t wr_before_rd = 0, rd_before_wr = 0;
+    bool seen_rd = false, seen_wr = false;
+    for (auto &c : d.cmds) {
+      if (c.cmd == HBM_CMD_RD) seen_rd = true;
+      if (c.cmd == HBM_CMD_WR) seen_wr = true;
+      if (c.cmd == HBM_CMD_WR && !seen_rd) wr_before_rd++;
+      if (c.cmd == HBM_CMD_RD && !seen_wr) rd_before_wr++;
+    }
+    if (full) {
+      EXPECT_EQ(wr_before_rd, d.cfg.hbm_wq_high - d.cfg.hbm_wq_low);
+    } else {
+      EXPECT_EQ(rd_before_wr, nr);
+    }
+    EXPECT_EQ(d.of(HBM_CMD_WR).size(), nw);
+  }
+}
+
 // ---- energy ----------------------------------------------------------------------
 
 TEST(UnitHbm, IdleEnergyIsBackgroundByFormula) {
