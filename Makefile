@@ -22,7 +22,7 @@ B       := build
 # Debian packages the build and tests need (binary -> package).
 DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta gnuplot-nox
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)
