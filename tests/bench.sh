@@ -65,3 +65,26 @@ ss_one "  128x128, GEMM 4096^3, --no-skip"            "$ss/coda_128x128_ws.cfg" 
 ss_one "  32x32, GEMM 256^3, --per-cycle (+ref check)" "$ss/coda_32x32_ws.cfg" "$ss/gemm_256.csv" --per-cycle
 ss_one "  128x128, GEMM 512^3, --per-cycle (+ref chk)" "$ss/coda_128x128_ws.cfg" "$ss/gemm_512.csv" --per-cycle
 echo "reference point (not run here): SCALE-Sim v2/v3 measured ~6.6e3 simulated cycles/s for a 32x32 array (shared/REFERENCES.md)"
+
+# HBM2 DRAM model (coda dram, docs/dram.md): DRAM requests simulated per
+# second on a 10^6-request random trace (30 % writes, 16 offered per DRAM
+# cycle, uniform over the 32 GB address space) and on a sequential stream,
+# generated here with awk from fixed seeds.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# (the 64 B request index in two halves: mawk's %x takes 31-bit values)
+awk 'BEGIN { srand(1); for (i = 0; i < 1000000; i++) { r = int(rand() * 536870912);
+       printf "0x%x%06x %s %d\n", int(r / 262144), (r % 262144) * 64, (rand() < 0.3 ? "WRITE" : "READ"),
+       int(i / 16) } }' > "$tmp/random.trc"
+awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "0x%x READ %d\n", i * 64, int(i / 16) }' > "$tmp/stream.trc"
+dram_one() { # label, trace
+  local out
+  out=$("$coda" dram "$2")
+  local req bw sim
+  bw=$(echo "$out" | sed -n -E 's/^ *bandwidth +([0-9.]+ GB\/s = [0-9.]+ % of peak).*/\1/p')
+  sim=$(echo "$out" | sed -n -E 's/^ *simulated in +(.*)$/\1/p')
+  printf '%-46s %s; %s\n' "$1" "$bw" "$sim"
+}
+echo "HBM2 (32 channels, default config), coda dram:"
+dram_one "  random 10^6 requests, 30 % writes" "$tmp/random.trc"
+dram_one "  sequential 10^6 reads" "$tmp/stream.trc"
