@@ -60,15 +60,16 @@ static uint64_t rnd(uint64_t *s) {
 static int tree_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *latency, coda_err_t *err) {
   tpe_tree_cfg_t c = tpe_tree_cfg_of(cfg);
   tpe_tree_t *t = malloc(sizeof *t);
-  uint32_t *want = calloc((size_t)STREAM_BLOCKS * TPE_TREE_MAX_N, sizeof *want);
+  const size_t per_blk = (size_t)TPE_TREE_MAX_M * TPE_TREE_MAX_N; /* want[blk][m][n] */
+  uint32_t *want = calloc((size_t)STREAM_BLOCKS * per_blk, sizeof *want);
   if (!t || !want) {
     free(t);
     free(want);
     return coda_errf(err, CODA_ENOMEM, "report tpe: out of memory");
   }
   int rc = tpe_tree_init(t, &c, err);
-  const uint32_t K = c.k, N = c.n;
-  int8_t a[TPE_TREE_MAX_K], b[TPE_TREE_MAX_N * TPE_TREE_MAX_K];
+  const uint32_t M = c.m, K = c.k, N = c.n;
+  int8_t a[TPE_TREE_MAX_M * TPE_TREE_MAX_K], b[TPE_TREE_MAX_N * TPE_TREE_MAX_K];
   uint64_t seed = 0x7470655f72707431ull, beats = 0, cyc = 0, first_done = 0, last_done = 0;
   uint32_t got = 0;
   const uint64_t total = (uint64_t)STREAM_BLOCKS * STREAM_BEATS, limit = total + 64;
@@ -79,12 +80,12 @@ static int tree_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *l
       in.valid = 1;
       in.first = pos == 0;
       in.last = pos + 1 == STREAM_BEATS;
-      for (uint32_t k = 0; k < K; k++) a[k] = (int8_t)(uint8_t)rnd(&seed);
+      for (uint32_t i = 0; i < M * K; i++) a[i] = (int8_t)(uint8_t)rnd(&seed);
       for (uint32_t i = 0; i < N * K; i++) b[i] = (int8_t)(uint8_t)rnd(&seed);
-      for (uint32_t n = 0; n < N; n++) { /* the plain loop */
-        uint32_t s = in.first ? 0 : want[blk * TPE_TREE_MAX_N + n];
-        for (uint32_t k = 0; k < K; k++) s += (uint32_t)((int32_t)a[k] * (int32_t)b[n * K + k]);
-        want[blk * TPE_TREE_MAX_N + n] = s;
+      for (uint32_t o = 0; o < M * N; o++) { /* the plain loop, output (m, n) = (o / N, o % N) */
+        uint32_t s = in.first ? 0 : want[blk * per_blk + o];
+        for (uint32_t k = 0; k < K; k++) s += (uint32_t)((int32_t)a[o / N * K + k] * (int32_t)b[o % N * K + k]);
+        want[blk * per_blk + o] = s;
       }
       beats++;
     }
@@ -93,19 +94,21 @@ static int tree_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *l
     cyc++;
     const tpe_tree_regs_t *q = tpe_tree_regs(t);
     if (!q->done) continue;
-    for (uint32_t n = 0; n < N; n++)
-      if (q->res[n] != want[got * TPE_TREE_MAX_N + n])
-        rc = coda_errf(err, CODA_ECHECK, "report tpe: tree %s/%s K%u N%u: block %u column %u: %d, the plain loop %d",
-                       tpe_variant_name(c.variant), tpe_enc_name(c.enc), K, N, got, n, (int)q->res[n],
-                       (int)want[got * TPE_TREE_MAX_N + n]);
+    for (uint32_t o = 0; o < M * N; o++)
+      if (q->res[o] != want[got * per_blk + o])
+        rc = coda_errf(err, CODA_ECHECK,
+                       "report tpe: tree %s/%s M%u K%u N%u: block %u output (%u, %u): %d, the plain loop %d",
+                       tpe_variant_name(c.variant), tpe_enc_name(c.enc), M, K, N, got, o / N, o % N, (int)q->res[o],
+                       (int)want[got * per_blk + o]);
     if (got == 0) first_done = cyc;
     last_done = cyc;
     got++;
   }
   if (!rc && got < STREAM_BLOCKS)
-    rc = coda_errf(err, CODA_ECHECK, "report tpe: tree K%u N%u: %u of %u blocks finished", K, N, got, STREAM_BLOCKS);
+    rc = coda_errf(err, CODA_ECHECK, "report tpe: tree M%u K%u N%u: %u of %u blocks finished", M, K, N, got,
+                   STREAM_BLOCKS);
   if (!rc) {
-    double macs = (double)(STREAM_BLOCKS - 1) * STREAM_BEATS * K * N;
+    double macs = (double)(STREAM_BLOCKS - 1) * STREAM_BEATS * M * K * N;
     *macs_per_cycle = macs / (double)(last_done - first_done);
     *latency = (double)first_done - (STREAM_BEATS - 1); /* first beat presented at cycle 0 */
   }

@@ -1,54 +1,60 @@
-// tpe_tree_core: the multiplier-adder tree tensor processing engine
-// (Trapezoid style) of the HPCA'25 bit-weight paper (REFERENCES.md
-// "Bit-weight-transformed MAC engines"): each beat, TpeK INT8 activations
-// a[k] shared by TpeN output columns and TpeK INT8 weights b[n][k] per
-// column; column n accumulates sum_k a[k] * b[n][k] into an INT32 result.
-// TpeK, TpeN, TpeVariant (0 base, 1 opt1, 2 opt2) and TpeEncoding (0 mbe,
-// 1 ent) are the arch config's tpe.k, tpe.n, tpe.variant, tpe.encoding
-// (sim/core/params.def, enums by index), passed as -G / chparam values; the
-// defaults below only serve standalone lint.
+// tpe_tree_core: the multiplier-adder tree tensor processing engine of the
+// HPCA'25 bit-weight paper (REFERENCES.md "Bit-weight-transformed MAC
+// engines"): TpeM = 1 is the Trapezoid-style tree (K x N), TpeM > 1 the
+// Ascend-style 3D-Cube (M x N x K). Each beat, an TpeM x TpeK tile of INT8
+// activations a[m][k] (row m shared by the TpeN output columns) and TpeK
+// INT8 weights b[n][k] per column (shared by the TpeM rows); output (m, n)
+// accumulates sum_k a[m][k] * b[n][k] into an INT32 result.
+// TpeM, TpeK, TpeN, TpeVariant (0 base, 1 opt1, 2 opt2) and TpeEncoding (0
+// mbe, 1 ent) are the arch config's tpe.m, tpe.k, tpe.n, tpe.variant,
+// tpe.encoding (sim/core/params.def, enums by index), passed as -G /
+// chparam values; the defaults below only serve standalone lint.
 //
 //   beat -> [stage 1: a_q, b_q, ctrl_q {last, first, valid}] -> datapath -> results
 //
-// TpeVariant selects the datapath (one module set, no copies):
-//   base: TpeK*TpeN tpe_tree_mul (each with its own encoder, a 5x16 carry-
-//         save tree and a CPA) -> tpe_tree_addtree per column -> acc_q =
-//         (first ? 0 : acc_q) + sum, a 32-bit CPA in the loop.
-//   opt1: per multiplier an encoder and tpe_tree_ppgen; per column a
-//         narrow (16 + clog2(TpeK) bits) tpe_tree_csa over the 4*TpeK
+// TpeVariant selects the datapath (one module set, no copies); every output
+// (m, n) is one column of the tree on row m's activations:
+//   base: TpeM*TpeN*TpeK tpe_tree_mul (each with its own encoder, a 5x16
+//         carry-save tree and a CPA) -> tpe_tree_addtree per output (m, n)
+//         -> acc_q = (first ? 0 : acc_q) + sum, a 32-bit CPA in the loop.
+//   opt1: per multiplier (m, n, k) an encoder and tpe_tree_ppgen; per output
+//         a narrow (16 + clog2(TpeK) bits) tpe_tree_csa over the 4*TpeK
 //         partial products (<< 2bw; 9 bits each, sign bit inverted, never
 //         sign-extended) and the TpeK neg vectors, then a 5 x 32 tpe_tree_csa
 //         over its two vectors, sum_q, carry_q (0 on first) and the constant
 //         Bias that takes the inverted sign bits back out -> sum_q, carry_q. No
 //         CPA in the loop: fin_q marks the cycle after a block's last beat,
-//         when res_q = sum_q + carry_q (one CPA per column).
-//   opt2: TpeK encoders shared by all columns, plus the shared sum of their
-//         neg vectors; per column and digit weight bw a narrow tpe_tree_csa
-//         over the TpeK partial products of weight bw (9 + clog2(TpeK)
-//         bits) and a narrow add; the four sums << 2bw, the neg sum and
-//         acc_q (0 on first) through a 6x32 tpe_tree_csa and one CPA.
+//         when res_q = sum_q + carry_q (one CPA per output).
+//   opt2: TpeM*TpeK encoders, a[m][k]'s shared by the TpeN columns, plus per
+//         row m the shared sum of its neg vectors; per output (m, n) and
+//         digit weight bw a narrow tpe_tree_csa over the TpeK partial
+//         products of weight bw (9 + clog2(TpeK) bits) and a narrow add; the
+//         four sums << 2bw, row m's neg sum and acc_q (0 on first) through a
+//         6x32 tpe_tree_csa and one CPA.
 // A beat presented in cycle t is in stage 1 after the clock of t and in the
 // results after the clock of t + 1; done_o is 1 in the next cycle (opt1:
 // one cycle later, after the CPA). Data registers load only on valid beats.
 // C twin: sim/tpe/tpe_tree.c (tpe_tree_eval/commit; the registers are
 // tpe_tree_regs_t). Co-simulation: tpe_tree_cosim_top.v, block "tpe_tree".
 //
-// res_o: result n at n*32 (acc_q for base/opt2, res_q for opt1).
+// res_o: result (m, n) at (m*TpeN+n)*32 (acc_q for base/opt2, res_q for opt1).
 // state_o (every other register, LSB first):
-//   opt1 only: sum_q[n] at n*32, carry_q[n] at (TpeN+n)*32, fin_q at 2*TpeN*32;
-//   then ctrl_q (3 bits: valid, first, last), a_q[k] (8 bits each),
-//   b_q[n][k] (8 bits each, at (n*TpeK+k)*8 within b_q).
+//   opt1 only: sum_q[m][n] at (m*TpeN+n)*32, carry_q[m][n] at
+//   (TpeM*TpeN + m*TpeN+n)*32, fin_q at 2*TpeM*TpeN*32;
+//   then ctrl_q (3 bits: valid, first, last), a_q[m][k] (8 bits each, at
+//   (m*TpeK+k)*8 within a_q), b_q[n][k] (8 bits each, at (n*TpeK+k)*8 within b_q).
 module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, done_o, state_o);
-  parameter integer TpeK        = 16;  // products per column per beat (tpe.k)
+  parameter integer TpeM        = 1;   // rows of A per beat, sharing b (tpe.m)
+  parameter integer TpeK        = 16;  // products per output per beat (tpe.k)
   parameter integer TpeN        = 4;   // output columns (tpe.n)
   parameter integer TpeVariant  = 0;   // 0 base, 1 opt1, 2 opt2 (tpe.variant)
   parameter integer TpeEncoding = 0;   // 0 mbe, 1 ent (tpe.encoding)
 
   localparam integer AccBits   = 32;
   localparam integer PpBits    = 9;
-  localparam integer ABits     = TpeK * 8;
+  localparam integer ABits     = TpeM * TpeK * 8;
   localparam integer BBits     = TpeN * TpeK * 8;
-  localparam integer CBits     = TpeN * AccBits;
+  localparam integer CBits     = TpeM * TpeN * AccBits;
   localparam integer StateBits = (TpeVariant == 1 ? 2 * CBits + 1 : 0) + 3 + ABits + BBits;
 
   input  wire                 clk_i;
@@ -56,9 +62,9 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
   input  wire                 valid_i;  // the cycle carries a beat
   input  wire                 first_i;  // the beat starts an output block
   input  wire                 last_i;   // the beat ends an output block
-  input  wire [ABits-1:0]     a_i;      // a[k] at k*8
+  input  wire [ABits-1:0]     a_i;      // a[m][k] at (m*TpeK+k)*8
   input  wire [BBits-1:0]     b_i;      // b[n][k] at (n*TpeK+k)*8
-  output wire [CBits-1:0]     res_o;
+  output wire [CBits-1:0]     res_o;    // result (m, n) at (m*TpeN+n)*32
   output wire                 done_o;
   output wire [StateBits-1:0] state_o;
 
@@ -100,7 +106,7 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
   endfunction
 
   reg done_q;
-  genvar n, k, bw;
+  genvar m, n, k, bw;
   generate
     // ==== base ==============================================================
     if (TpeVariant == 0) begin : g_base
@@ -109,24 +115,27 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
         if (!rst_ni) done_q <= 1'b0;
         else done_q <= lst;
       end
-      for (n = 0; n < TpeN; n = n + 1) begin : g_col
-        wire [TpeK*16-1:0] prod;
-        for (k = 0; k < TpeK; k = k + 1) begin : g_mul
-          tpe_tree_mul #(.TpeEncoding(TpeEncoding)) u_mul (
-            .a_i(a_q[k*8 +: 8]),
-            .b_i(b_q[(n*TpeK+k)*8 +: 8]),
-            .prod_o(prod[k*16 +: 16])
-          );
+      for (m = 0; m < TpeM; m = m + 1) begin : g_row
+        for (n = 0; n < TpeN; n = n + 1) begin : g_col
+          localparam integer O = m * TpeN + n;  // the output's index
+          wire [TpeK*16-1:0] prod;
+          for (k = 0; k < TpeK; k = k + 1) begin : g_mul
+            tpe_tree_mul #(.TpeEncoding(TpeEncoding)) u_mul (
+              .a_i(a_q[(m*TpeK+k)*8 +: 8]),
+              .b_i(b_q[(n*TpeK+k)*8 +: 8]),
+              .prod_o(prod[k*16 +: 16])
+            );
+          end
+          wire [SumBits-1:0] sum;
+          tpe_tree_addtree #(.TpeK(TpeK)) u_tree (.prod_i(prod), .sum_o(sum));
+          wire [AccBits-1:0] sum_ext = {{(AccBits - SumBits){sum[SumBits-1]}}, sum};
+          reg  [AccBits-1:0] acc_q;
+          always @(posedge clk_i or negedge rst_ni) begin
+            if (!rst_ni) acc_q <= {AccBits{1'b0}};
+            else if (en) acc_q <= (clr ? {AccBits{1'b0}} : acc_q) + sum_ext;
+          end
+          assign res_o[O*AccBits +: AccBits] = acc_q;
         end
-        wire [SumBits-1:0] sum;
-        tpe_tree_addtree #(.TpeK(TpeK)) u_tree (.prod_i(prod), .sum_o(sum));
-        wire [AccBits-1:0] sum_ext = {{(AccBits - SumBits){sum[SumBits-1]}}, sum};
-        reg  [AccBits-1:0] acc_q;
-        always @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) acc_q <= {AccBits{1'b0}};
-          else if (en) acc_q <= (clr ? {AccBits{1'b0}} : acc_q) + sum_ext;
-        end
-        assign res_o[n*AccBits +: AccBits] = acc_q;
       end
       assign state_o = {b_q, a_q, ctrl_q};
 
@@ -154,48 +163,51 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
         end
       end
       wire [CBits-1:0] sums, carries;
-      for (n = 0; n < TpeN; n = n + 1) begin : g_col
-        wire [NumOps*BeatBits-1:0] ops;
-        for (k = 0; k < TpeK; k = k + 1) begin : g_mul
-          wire [11:0]         dig;
-          wire [4*PpBits-1:0] pp;
-          tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[k*8 +: 8]), .dig_o(dig));
-          tpe_tree_ppgen u_ppgen (.dig_i(dig), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp));
-          for (bw = 0; bw < 4; bw = bw + 1) begin : g_op
-            wire [PpBits-1:0]  p   = pp[bw*PpBits +: PpBits];
-            wire [BeatBits-1:0] ext = {{(BeatBits - PpBits){1'b0}}, ~p[PpBits-1], p[PpBits-2:0]};
-            assign ops[(5*k+bw)*BeatBits +: BeatBits] = ext << (2 * bw);
-          end
-          assign ops[(5*k+4)*BeatBits +: BeatBits] =
-              {{(BeatBits - 7){1'b0}}, dig[9], 1'b0, dig[6], 1'b0, dig[3], 1'b0, dig[0]};
-        end
-        reg  [AccBits-1:0] sum_q, carry_q, res_q;
-        wire [BeatBits-1:0] bs, bc;  // the beat's exact (biased) total, carry-save
-        tpe_tree_csa #(.NumOps(NumOps), .Width(BeatBits), .Live(BeatLive)) u_csa (
-          .ops_i(ops), .sum_o(bs), .carry_o(bc)
-        );
-        wire [5*AccBits-1:0] acc_ops = {Bias, clr ? {AccBits{1'b0}} : carry_q, clr ? {AccBits{1'b0}} : sum_q,
-                                        {{(AccBits - BeatBits){1'b0}}, bc}, {{(AccBits - BeatBits){1'b0}}, bs}};
-        wire [AccBits-1:0] sum_d, carry_d;
-        tpe_tree_csa #(.NumOps(5), .Width(AccBits), .Live(AccLive), .Ones({Bias, {(4*AccBits){1'b0}}})) u_acc (
-          .ops_i(acc_ops), .sum_o(sum_d), .carry_o(carry_d)
-        );
-        always @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) begin
-            sum_q   <= {AccBits{1'b0}};
-            carry_q <= {AccBits{1'b0}};
-            res_q   <= {AccBits{1'b0}};
-          end else begin
-            if (en) begin
-              sum_q   <= sum_d;
-              carry_q <= carry_d;
+      for (m = 0; m < TpeM; m = m + 1) begin : g_row
+        for (n = 0; n < TpeN; n = n + 1) begin : g_col
+          localparam integer O = m * TpeN + n;  // the output's index
+          wire [NumOps*BeatBits-1:0] ops;
+          for (k = 0; k < TpeK; k = k + 1) begin : g_mul
+            wire [11:0]         dig;
+            wire [4*PpBits-1:0] pp;
+            tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[(m*TpeK+k)*8 +: 8]), .dig_o(dig));
+            tpe_tree_ppgen u_ppgen (.dig_i(dig), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp));
+            for (bw = 0; bw < 4; bw = bw + 1) begin : g_op
+              wire [PpBits-1:0]  p   = pp[bw*PpBits +: PpBits];
+              wire [BeatBits-1:0] ext = {{(BeatBits - PpBits){1'b0}}, ~p[PpBits-1], p[PpBits-2:0]};
+              assign ops[(5*k+bw)*BeatBits +: BeatBits] = ext << (2 * bw);
             end
-            if (fin_q) res_q <= sum_q + carry_q;  // the one CPA, after the K loop
+            assign ops[(5*k+4)*BeatBits +: BeatBits] =
+                {{(BeatBits - 7){1'b0}}, dig[9], 1'b0, dig[6], 1'b0, dig[3], 1'b0, dig[0]};
           end
+          reg  [AccBits-1:0] sum_q, carry_q, res_q;
+          wire [BeatBits-1:0] bs, bc;  // the beat's exact (biased) total, carry-save
+          tpe_tree_csa #(.NumOps(NumOps), .Width(BeatBits), .Live(BeatLive)) u_csa (
+            .ops_i(ops), .sum_o(bs), .carry_o(bc)
+          );
+          wire [5*AccBits-1:0] acc_ops = {Bias, clr ? {AccBits{1'b0}} : carry_q, clr ? {AccBits{1'b0}} : sum_q,
+                                          {{(AccBits - BeatBits){1'b0}}, bc}, {{(AccBits - BeatBits){1'b0}}, bs}};
+          wire [AccBits-1:0] sum_d, carry_d;
+          tpe_tree_csa #(.NumOps(5), .Width(AccBits), .Live(AccLive), .Ones({Bias, {(4*AccBits){1'b0}}})) u_acc (
+            .ops_i(acc_ops), .sum_o(sum_d), .carry_o(carry_d)
+          );
+          always @(posedge clk_i or negedge rst_ni) begin
+            if (!rst_ni) begin
+              sum_q   <= {AccBits{1'b0}};
+              carry_q <= {AccBits{1'b0}};
+              res_q   <= {AccBits{1'b0}};
+            end else begin
+              if (en) begin
+                sum_q   <= sum_d;
+                carry_q <= carry_d;
+              end
+              if (fin_q) res_q <= sum_q + carry_q;  // the one CPA, after the K loop
+            end
+          end
+          assign res_o[O*AccBits +: AccBits]   = res_q;
+          assign sums[O*AccBits +: AccBits]    = sum_q;
+          assign carries[O*AccBits +: AccBits] = carry_q;
         end
-        assign res_o[n*AccBits +: AccBits]   = res_q;
-        assign sums[n*AccBits +: AccBits]    = sum_q;
-        assign carries[n*AccBits +: AccBits] = carry_q;
       end
       assign state_o = {b_q, a_q, ctrl_q, fin_q, carries, sums};
 
@@ -207,55 +219,58 @@ module tpe_tree_core (clk_i, rst_ni, valid_i, first_i, last_i, a_i, b_i, res_o, 
         if (!rst_ni) done_q <= 1'b0;
         else done_q <= lst;
       end
-      // shared encoders and the sum of their neg vectors
-      wire [TpeK*12-1:0] dig;
-      for (k = 0; k < TpeK; k = k + 1) begin : g_enc
-        tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[k*8 +: 8]), .dig_o(dig[k*12 +: 12]));
-        wire [NegBits-1:0] nv = {{(NegBits - 7){1'b0}},
-                                 dig[k*12+9], 1'b0, dig[k*12+6], 1'b0, dig[k*12+3], 1'b0, dig[k*12]};
-        wire [NegBits-1:0] acc;  // neg vectors 0..k, summed
-        if (k == 0) begin : g_first
-          assign acc = nv;
-        end else begin : g_next
-          assign acc = g_enc[k-1].acc + nv;
-        end
-      end
-      wire [AccBits-1:0] negsum = {{(AccBits - NegBits){1'b0}}, g_enc[TpeK-1].acc};
-
-      for (n = 0; n < TpeN; n = n + 1) begin : g_col
-        wire [TpeK*4*PpBits-1:0] pp;  // pp of (k, bw) at (k*4+bw)*PpBits
-        for (k = 0; k < TpeK; k = k + 1) begin : g_pp
-          tpe_tree_ppgen u_ppgen (
-            .dig_i(dig[k*12 +: 12]), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp[k*4*PpBits +: 4*PpBits])
-          );
-        end
-        reg  [AccBits-1:0]   acc_q;
-        wire [6*AccBits-1:0] fin_ops;
-        for (bw = 0; bw < 4; bw = bw + 1) begin : g_bw
-          wire [TpeK*NarrowBits-1:0] ops;
-          for (k = 0; k < TpeK; k = k + 1) begin : g_k
-            wire [PpBits-1:0] p = pp[(k*4+bw)*PpBits +: PpBits];
-            if (NarrowBits > PpBits) begin : g_ext
-              assign ops[k*NarrowBits +: NarrowBits] = {{(NarrowBits - PpBits){p[PpBits-1]}}, p};
-            end else begin : g_same
-              assign ops[k*NarrowBits +: NarrowBits] = p;
-            end
+      for (m = 0; m < TpeM; m = m + 1) begin : g_row
+        // row m's encoders, shared by the columns, and the sum of their neg vectors
+        wire [TpeK*12-1:0] dig;
+        for (k = 0; k < TpeK; k = k + 1) begin : g_enc
+          tpe_tree_enc #(.TpeEncoding(TpeEncoding)) u_enc (.a_i(a_q[(m*TpeK+k)*8 +: 8]), .dig_o(dig[k*12 +: 12]));
+          wire [NegBits-1:0] nv = {{(NegBits - 7){1'b0}},
+                                   dig[k*12+9], 1'b0, dig[k*12+6], 1'b0, dig[k*12+3], 1'b0, dig[k*12]};
+          wire [NegBits-1:0] acc;  // neg vectors 0..k, summed
+          if (k == 0) begin : g_first
+            assign acc = nv;
+          end else begin : g_next
+            assign acc = g_enc[k-1].acc + nv;
           end
-          wire [NarrowBits-1:0] s, c;
-          tpe_tree_csa #(.NumOps(TpeK), .Width(NarrowBits)) u_csa (.ops_i(ops), .sum_o(s), .carry_o(c));
-          wire [NarrowBits-1:0] w = s + c;  // the narrow add
-          wire [AccBits-1:0] ext = {{(AccBits - NarrowBits){w[NarrowBits-1]}}, w};
-          assign fin_ops[bw*AccBits +: AccBits] = ext << (2 * bw);  // the shift, once
         end
-        assign fin_ops[4*AccBits +: AccBits] = negsum;
-        assign fin_ops[5*AccBits +: AccBits] = clr ? {AccBits{1'b0}} : acc_q;
-        wire [AccBits-1:0] s, c;
-        tpe_tree_csa #(.NumOps(6), .Width(AccBits)) u_fin (.ops_i(fin_ops), .sum_o(s), .carry_o(c));
-        always @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) acc_q <= {AccBits{1'b0}};
-          else if (en) acc_q <= s + c;  // the full add, once
+        wire [AccBits-1:0] negsum = {{(AccBits - NegBits){1'b0}}, g_enc[TpeK-1].acc};
+
+        for (n = 0; n < TpeN; n = n + 1) begin : g_col
+          localparam integer O = m * TpeN + n;  // the output's index
+          wire [TpeK*4*PpBits-1:0] pp;  // pp of (k, bw) at (k*4+bw)*PpBits
+          for (k = 0; k < TpeK; k = k + 1) begin : g_pp
+            tpe_tree_ppgen u_ppgen (
+              .dig_i(dig[k*12 +: 12]), .b_i(b_q[(n*TpeK+k)*8 +: 8]), .pp_o(pp[k*4*PpBits +: 4*PpBits])
+            );
+          end
+          reg  [AccBits-1:0]   acc_q;
+          wire [6*AccBits-1:0] fin_ops;
+          for (bw = 0; bw < 4; bw = bw + 1) begin : g_bw
+            wire [TpeK*NarrowBits-1:0] ops;
+            for (k = 0; k < TpeK; k = k + 1) begin : g_k
+              wire [PpBits-1:0] p = pp[(k*4+bw)*PpBits +: PpBits];
+              if (NarrowBits > PpBits) begin : g_ext
+                assign ops[k*NarrowBits +: NarrowBits] = {{(NarrowBits - PpBits){p[PpBits-1]}}, p};
+              end else begin : g_same
+                assign ops[k*NarrowBits +: NarrowBits] = p;
+              end
+            end
+            wire [NarrowBits-1:0] s, c;
+            tpe_tree_csa #(.NumOps(TpeK), .Width(NarrowBits)) u_csa (.ops_i(ops), .sum_o(s), .carry_o(c));
+            wire [NarrowBits-1:0] w = s + c;  // the narrow add
+            wire [AccBits-1:0] ext = {{(AccBits - NarrowBits){w[NarrowBits-1]}}, w};
+            assign fin_ops[bw*AccBits +: AccBits] = ext << (2 * bw);  // the shift, once
+          end
+          assign fin_ops[4*AccBits +: AccBits] = negsum;
+          assign fin_ops[5*AccBits +: AccBits] = clr ? {AccBits{1'b0}} : acc_q;
+          wire [AccBits-1:0] s, c;
+          tpe_tree_csa #(.NumOps(6), .Width(AccBits)) u_fin (.ops_i(fin_ops), .sum_o(s), .carry_o(c));
+          always @(posedge clk_i or negedge rst_ni) begin
+            if (!rst_ni) acc_q <= {AccBits{1'b0}};
+            else if (en) acc_q <= s + c;  // the full add, once
+          end
+          assign res_o[O*AccBits +: AccBits] = acc_q;
         end
-        assign res_o[n*AccBits +: AccBits] = acc_q;
       end
       assign state_o = {b_q, a_q, ctrl_q};
     end

@@ -5,22 +5,23 @@
 // buses around sim/tpe/tpe_tree.c).
 //
 // in_i:  bit 0 valid, bit 1 first, bit 2 last,
-//        a[k]    (8 bits) at 3 + k*8,
-//        b[n][k] (8 bits) at 3 + TpeK*8 + (n*TpeK+k)*8.
-// out_o: res[n] (32 bits) at n*32 (acc_q for base/opt2, res_q for opt1),
-//        done at TpeN*32,
-//        then tpe_tree_core's state_o at TpeN*32 + 1:
-//          opt1 only: sum_q[n] (32), carry_q[n] (32), fin_q (1);
-//          ctrl_q {valid, first, last} (3), a_q[k] (8 each), b_q[n][k] (8 each).
+//        a[m][k] (8 bits) at 3 + (m*TpeK+k)*8,
+//        b[n][k] (8 bits) at 3 + TpeM*TpeK*8 + (n*TpeK+k)*8.
+// out_o: res[m][n] (32 bits) at (m*TpeN+n)*32 (acc_q for base/opt2, res_q
+//        for opt1), done at TpeM*TpeN*32,
+//        then tpe_tree_core's state_o at TpeM*TpeN*32 + 1:
+//          opt1 only: sum_q[m][n] (32), carry_q[m][n] (32), fin_q (1);
+//          ctrl_q {valid, first, last} (3), a_q[m][k] (8 each), b_q[n][k] (8 each).
 module tpe_tree_cosim_top (clk_i, rst_ni, in_i, out_o);
+  parameter integer TpeM        = 1;
   parameter integer TpeK        = 16;
   parameter integer TpeN        = 4;
   parameter integer TpeVariant  = 0;
   parameter integer TpeEncoding = 0;
 
-  localparam integer ABits     = TpeK * 8;
+  localparam integer ABits     = TpeM * TpeK * 8;
   localparam integer BBits     = TpeN * TpeK * 8;
-  localparam integer CBits     = TpeN * 32;
+  localparam integer CBits     = TpeM * TpeN * 32;
   localparam integer StateBits = (TpeVariant == 1 ? 2 * CBits + 1 : 0) + 3 + ABits + BBits;
   localparam integer InBits    = 3 + ABits + BBits;
   localparam integer OutBits   = CBits + 1 + StateBits;
@@ -35,6 +36,7 @@ module tpe_tree_cosim_top (clk_i, rst_ni, in_i, out_o);
   wire [StateBits-1:0] state;
 
   tpe_tree_core #(
+    .TpeM(TpeM),
     .TpeK(TpeK),
     .TpeN(TpeN),
     .TpeVariant(TpeVariant),

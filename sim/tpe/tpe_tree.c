@@ -1,5 +1,6 @@
-/* tpe_tree.c: the multiplier-adder tree, clock by clock, in its three
- * variants (see tpe_tree.h). RTL twin: rtl/tpe/tpe_tree_core.v. */
+/* tpe_tree.c: the multiplier-adder tree (M = 1) and the 3D-Cube (M > 1),
+ * clock by clock, in its three variants (see tpe_tree.h). RTL twin:
+ * rtl/tpe/tpe_tree_core.v. */
 #include "tpe_tree.h"
 
 #include <string.h>
@@ -23,11 +24,13 @@ static int32_t sext(uint32_t v, uint32_t width) {
 
 tpe_tree_cfg_t tpe_tree_cfg_of(const arch_cfg_t *arch) {
   tpe_tree_cfg_t c = {(uint32_t)arch->tpe_k, (uint32_t)arch->tpe_n, (tpe_variant_e)arch->tpe_variant,
-                      (tpe_enc_e)arch->tpe_encoding};
+                      (tpe_enc_e)arch->tpe_encoding, (uint32_t)arch->tpe_m};
   return c;
 }
 
 int tpe_tree_check(const tpe_tree_cfg_t *c, coda_err_t *err) {
+  if (c->m < 1 || c->m > TPE_TREE_MAX_M)
+    return coda_errf(err, CODA_EINVAL, "tpe tree: M%u (tpe.m) outside 1 <= M <= %d", c->m, TPE_TREE_MAX_M);
   if (c->k < 1 || c->k > TPE_TREE_MAX_K || c->n < 1 || c->n > TPE_TREE_MAX_N)
     return coda_errf(err, CODA_EINVAL, "tpe tree: K%u x N%u outside 1 <= K <= %d, 1 <= N <= %d", c->k,
                      c->n, TPE_TREE_MAX_K, TPE_TREE_MAX_N);
@@ -112,7 +115,7 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
   const tpe_tree_cfg_t *c = &t->cfg;
   const tpe_tree_regs_t *q = &t->reg[t->cur];
   tpe_tree_regs_t *d = &t->reg[t->cur ^ 1];
-  const uint32_t K = c->k, N = c->n;
+  const uint32_t M = c->m, K = c->k, N = c->n;
   *d = *q;
   t->st.beats += in->valid ? 1 : 0;
 
@@ -121,64 +124,71 @@ void tpe_tree_eval(tpe_tree_t *t, const tpe_tree_in_t *in) {
                                   (in->last ? TPE_TREE_CTRL_LAST : 0))
                       : 0;
   if (in->valid) {
-    memcpy(d->a, in->a, K);
+    memcpy(d->a, in->a, (size_t)M * K);
     memcpy(d->b, in->b, (size_t)N * K);
   }
 
-  /* the beat in stage 1, through the variant's datapath */
+  /* the beat in stage 1, through the variant's datapath; output (m, n) is
+   * row m's activations against column n's weights */
   const int en = q->ctrl & TPE_TREE_CTRL_VALID, clr = (q->ctrl & TPE_TREE_CTRL_FIRST) != 0;
   const uint8_t last = (q->ctrl & TPE_TREE_CTRL_LAST) ? 1 : 0;
-  tpe_digit_t dig[TPE_TREE_MAX_K][TPE_ENC_DIGITS];
-  for (uint32_t k = 0; k < K; k++) tpe_enc_digits(c->enc, q->a[k], dig[k]);
+  tpe_digit_t dig[TPE_TREE_MAX_M * TPE_TREE_MAX_K][TPE_ENC_DIGITS]; /* a_q[m][k]'s digits at m*K+k */
+  for (uint32_t i = 0; i < M * K; i++) tpe_enc_digits(c->enc, q->a[i], dig[i]);
   uint32_t ops[MAX_OPS], s, cy;
 
   switch (c->variant) {
     case TPE_VARIANT_BASE:
       d->done = last;
       if (!en) break;
-      for (uint32_t n = 0; n < N; n++) {
-        int32_t sum = 0; /* tpe_tree_addtree: exact */
-        for (uint32_t k = 0; k < K; k++) sum += tpe_mul(dig[k], q->b[n * K + k]);
-        d->res[n] = (clr ? 0u : q->res[n]) + (uint32_t)sum;
-      }
+      for (uint32_t m = 0; m < M; m++)
+        for (uint32_t n = 0; n < N; n++) {
+          int32_t sum = 0; /* tpe_tree_addtree: exact */
+          for (uint32_t k = 0; k < K; k++) sum += tpe_mul(dig[m * K + k], q->b[n * K + k]);
+          d->res[m * N + n] = (clr ? 0u : q->res[m * N + n]) + (uint32_t)sum;
+        }
       break;
     case TPE_VARIANT_OPT1: {
       const uint32_t bias = tpe_tree_opt1_bias(K), nb = tpe_tree_opt1_beat_bits(K);
       d->fin = last;
       d->done = q->fin;
       if (q->fin)
-        for (uint32_t n = 0; n < N; n++) d->res[n] = q->sum[n] + q->carry[n];
+        for (uint32_t i = 0; i < M * N; i++) d->res[i] = q->sum[i] + q->carry[i];
       if (!en) break;
-      for (uint32_t n = 0; n < N; n++) {
-        uint32_t no = 0;
-        for (uint32_t k = 0; k < K; k++) {
-          for (int bw = 0; bw < TPE_ENC_DIGITS; bw++)
-            ops[no++] = tpe_pp_biased(dig[k][bw], q->b[n * K + k], bw);
-          ops[no++] = tpe_negvec(dig[k]);
+      for (uint32_t m = 0; m < M; m++)
+        for (uint32_t n = 0; n < N; n++) {
+          const uint32_t o = m * N + n;
+          uint32_t no = 0;
+          for (uint32_t k = 0; k < K; k++) {
+            for (int bw = 0; bw < TPE_ENC_DIGITS; bw++)
+              ops[no++] = tpe_pp_biased(dig[m * K + k][bw], q->b[n * K + k], bw);
+            ops[no++] = tpe_negvec(dig[m * K + k]);
+          }
+          tpe_tree_csa(ops, no, nb, &s, &cy); /* the beat, narrow: exact, non-negative */
+          uint32_t acc[5] = {s, cy, clr ? 0 : q->sum[o], clr ? 0 : q->carry[o], bias};
+          tpe_tree_csa(acc, 5, TPE_TREE_ACC_BITS, &d->sum[o], &d->carry[o]);
         }
-        tpe_tree_csa(ops, no, nb, &s, &cy); /* the beat, narrow: exact, non-negative */
-        uint32_t acc[5] = {s, cy, clr ? 0 : q->sum[n], clr ? 0 : q->carry[n], bias};
-        tpe_tree_csa(acc, 5, TPE_TREE_ACC_BITS, &d->sum[n], &d->carry[n]);
-      }
       break;
     }
     case TPE_VARIANT_OPT2: {
       d->done = last;
       if (!en) break;
-      uint32_t negsum = 0; /* shared: sum of the K neg vectors */
-      for (uint32_t k = 0; k < K; k++) negsum += tpe_negvec(dig[k]);
       const uint32_t nb = tpe_tree_narrow_bits(K);
-      for (uint32_t n = 0; n < N; n++) {
-        uint32_t fin[TPE_ENC_DIGITS + 2];
-        for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) {
-          for (uint32_t k = 0; k < K; k++) ops[k] = (uint32_t)tpe_pp(dig[k][bw], q->b[n * K + k]);
-          tpe_tree_csa(ops, K, nb, &s, &cy);
-          fin[bw] = (uint32_t)sext(s + cy, nb) << (2 * bw); /* narrow add, shift */
+      for (uint32_t m = 0; m < M; m++) {
+        uint32_t negsum = 0; /* shared by row m's columns: sum of its K neg vectors */
+        for (uint32_t k = 0; k < K; k++) negsum += tpe_negvec(dig[m * K + k]);
+        for (uint32_t n = 0; n < N; n++) {
+          const uint32_t o = m * N + n;
+          uint32_t fin[TPE_ENC_DIGITS + 2];
+          for (int bw = 0; bw < TPE_ENC_DIGITS; bw++) {
+            for (uint32_t k = 0; k < K; k++) ops[k] = (uint32_t)tpe_pp(dig[m * K + k][bw], q->b[n * K + k]);
+            tpe_tree_csa(ops, K, nb, &s, &cy);
+            fin[bw] = (uint32_t)sext(s + cy, nb) << (2 * bw); /* narrow add, shift */
+          }
+          fin[TPE_ENC_DIGITS] = negsum;
+          fin[TPE_ENC_DIGITS + 1] = clr ? 0 : q->res[o];
+          tpe_tree_csa(fin, TPE_ENC_DIGITS + 2, TPE_TREE_ACC_BITS, &s, &cy);
+          d->res[o] = s + cy;
         }
-        fin[TPE_ENC_DIGITS] = negsum;
-        fin[TPE_ENC_DIGITS + 1] = clr ? 0 : q->res[n];
-        tpe_tree_csa(fin, TPE_ENC_DIGITS + 2, TPE_TREE_ACC_BITS, &s, &cy);
-        d->res[n] = s + cy;
       }
       break;
     }
