@@ -3,120 +3,33 @@
  * each command may issue. Each channel decides only at its next possible
  * command cycle, so idle stretches cost nothing and a decision is one pass
  * over that channel's active queue. */
-#include "hbm.h"
+#include "hbm_int.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define HBM_LAT_BUCKETS 65536 /* exact latency histogram below this; larger ones kept in a list */
-
-enum { SC_BANK, SC_BG, SC_RANK, SC_ORANK };
-
-/* Timing parameters in DRAM cycles (signed: rule expressions may go < 0). */
-typedef struct hbm_timing {
-  int64_t cl, cwl, trcd, trp, tras, trc, tccd_s, tccd_l, trrd_s, trrd_l, tfaw;
-  int64_t twtr_s, twtr_l, twr, trtp, trtrs, trefi, trfc, burst;
-} hbm_timing_t;
-
-enum {
-#define HBM_RULE(id, name, from, to, scope, lat) HBM_RULE_##id,
-#include "hbm_timing.def"
-#undef HBM_RULE
-  HBM_RULE_COUNT,
-  HBM_RULE_FAW = HBM_RULE_COUNT, /* the tFAW window */
-  HBM_RULE_NONE                  /* nothing held the command back */
-};
-
-static const struct {
-  const char *name;
-  uint8_t from, to, scope;
-} RULES[] = {
+const hbm_rule_desc_t HBM_RULES[HBM_RULE_COUNT] = {
 #define HBM_RULE(id, name, from, to, scope, lat) {name, HBM_CMD_##from, HBM_CMD_##to, SC_##scope},
 #include "hbm_timing.def"
 #undef HBM_RULE
 };
+#define RULES HBM_RULES
 
-static const char *rule_name(uint8_t r) {
-  return r < HBM_RULE_COUNT ? RULES[r].name : r == HBM_RULE_FAW ? "tFAW" : "-";
-}
-
-typedef struct hbm_bank {
-  cyc_t next[4];     /* earliest ACT, RD, WR, PRE */
-  uint8_t why[4];    /* rule that set each */
-  uint32_t row;      /* open row */
-  uint8_t open;      /* a row is open */
-  uint32_t hits;     /* column commands since the ACT */
-  uint16_t n_ent[2];  /* queued entries for this bank: [0] read queue, [1] write queue */
-  uint16_t n_hit[2];  /* of those, the ones for the open row */
-  uint64_t seen_gen;          /* scratch: 2 x pass + (1 hit, 0 other) once its oldest entry was looked at */
-} hbm_bank_t;
-
-typedef struct hbm_bg {
-  cyc_t next[3];     /* earliest ACT, RD, WR */
-  uint8_t why[3];
-} hbm_bg_t;
-
-typedef struct hbm_rank {
-  cyc_t next[5];     /* earliest ACT, RD, WR, PRE (unused), REF */
-  uint8_t why[5];
-  cyc_t faw[4];      /* the last 4 ACTs, ring */
-  uint32_t faw_i, n_act;
-  cyc_t ref_due;     /* next refresh due */
-  int ref_pending;   /* due, not yet issued: no request commands to this rank */
-  uint32_t n_open;   /* banks with an open row */
-  cyc_t act_start;   /* when n_open last went 0 -> 1 */
-  uint64_t active_cyc; /* cycles with a bank open or refreshing (closed intervals) */
-} hbm_rank_t;
-
-typedef struct hbm_ent {
-  uint64_t id;       /* caller's id */
-  cyc_t arrival;     /* DRAM cycle it arrived (latency counts from here) */
-  cyc_t ready;       /* DRAM cycle its controller may first act on it */
-  uint32_t row;
-  uint32_t bank;     /* flat bank index in the channel */
-  uint8_t rank;
-  uint8_t missed;    /* an ACT or PRE was issued for it */
-} hbm_ent_t;
-
-typedef struct hbm_chan {
-  hbm_ent_t *rq, *wq;  /* queues in arrival order */
-  uint32_t rn, wn;
-  int drain;           /* serving writes */
-  cyc_t next_t;        /* next cycle to decide at */
-  uint64_t gen;        /* pass counter for the bank scratch marks */
-  hbm_bank_t *bank;    /* ranks x bankgroups x banks_per_group */
-  hbm_bg_t *bg;        /* ranks x bankgroups */
-  hbm_rank_t *rank;
-} hbm_chan_t;
-
-enum { F_RO, F_RA, F_BG, F_BA, F_CH, F_CO, F_N };
-
-struct hbm {
-  hbm_timing_t t;
-  int64_t lat[HBM_RULE_COUNT];      /* each rule's latency */
-  uint8_t from_list[HBM_CMD_COUNT][HBM_RULE_COUNT]; /* rules each command starts */
-  uint8_t n_from[HBM_CMD_COUNT];
-  uint32_t nch, nrank, nbg, nbpg, nbank_rank, nbank_ch, rows;
-  uint32_t bpg_sh, bpr_sh;          /* log2 nbpg, log2 nbank_rank (flat bank -> bank group, rank) */
-  uint32_t req_bytes, req_shift;
-  uint32_t shift[F_N], bits[F_N];
-  uint64_t capacity;
-  uint32_t rq_cap, wq_cap, wq_hi, wq_lo, hit_cap;
-  double tck_ns;
-  double e_act, e_rd, e_wr, e_ref;  /* pJ per event */
-  double vdd, idd2n, idd3n;
-  hbm_chan_t *ch;
-  uint64_t queued;
-  hbm_stats_t st;
-  uint64_t *lat_hist;               /* read latency histogram */
-  uint64_t *lat_big; size_t n_big, cap_big;
-  hbm_done_fn done_fn; void *done_ctx;
-  hbm_cmd_fn cmd_fn; void *cmd_ctx;
+static const char *const PRULE_NAMES[HBM_PRULE_COUNT] = {
+#define PIM_RULE(id, name, from, to, scope, lat) name,
+#include "hbm_pim_timing.def"
+#undef PIM_RULE
 };
+
+const char *hbm_rule_name(uint8_t r) {
+  if (r < HBM_RULE_COUNT) return RULES[r].name;
+  if (r == HBM_RULE_FAW) return "tFAW";
+  if (r >= HBM_PRULE_FIRST && r < HBM_RULE_END) return PRULE_NAMES[r - HBM_PRULE_FIRST];
+  return "-";
+}
+#define rule_name hbm_rule_name
 
 static int ilog2(uint64_t v) { int l = 0; while ((1ull << l) < v) l++; return l; }
 static int pow2(uint64_t v) { return v && !(v & (v - 1)); }
@@ -230,7 +143,8 @@ int hbm_init(hbm_t **out, const arch_cfg_t *c, const char *origin, coda_err_t *e
       return coda_errf(err, CODA_ENOMEM, "hbm: out of memory");
     }
     for (uint32_t b = 0; b < h->nbank_ch; b++)
-      for (int m = 0; m < 4; m++) ch->bank[b].why[m] = HBM_RULE_NONE;
+      for (int m = 0; m < 4; m++) ch->bank[b].why[m] = ch->bank[b].pwhy[m] = HBM_RULE_NONE;
+    for (int m = 0; m < PS_N; m++) ch->pwhy[m] = HBM_RULE_NONE;
     for (uint32_t b = 0; b < h->nbg * h->nrank; b++)
       for (int m = 0; m < 3; m++) ch->bg[b].why[m] = HBM_RULE_NONE;
     for (uint32_t r = 0; r < h->nrank; r++) {
@@ -240,6 +154,7 @@ int hbm_init(hbm_t **out, const arch_cfg_t *c, const char *origin, coda_err_t *e
     }
     ch->next_t = ch->rank[0].ref_due;
   }
+  if (hbm_pim_init(h, c, origin, err)) { hbm_free(h); return err ? err->code : CODA_EINVAL; }
   *out = h;
   return CODA_OK;
 }
@@ -250,6 +165,7 @@ void hbm_free(hbm_t *h) {
     for (uint32_t k = 0; k < h->nch; k++) {
       hbm_chan_t *ch = &h->ch[k];
       free(ch->rq); free(ch->wq); free(ch->bank); free(ch->bg); free(ch->rank);
+      hbm_pim_free_chan(ch);
     }
   free(h->ch);
   free(h->lat_hist);
@@ -285,9 +201,7 @@ uint64_t hbm_encode(const hbm_t *h, const hbm_addr_t *a) {
 
 /* ---- timing state ------------------------------------------------------ */
 
-static inline void raise(cyc_t *slot, uint8_t *why, cyc_t v, uint8_t rule) {
-  if (v > *slot) { *slot = v; *why = rule; }
-}
+#define raise hbm_raise
 
 /* Earliest cycle command cmd (ACT, RD, WR, PRE) may issue at flat bank b. */
 static inline cyc_t earliest(const hbm_t *h, const hbm_chan_t *c, uint32_t b, int cmd, uint8_t *why) {
@@ -308,14 +222,13 @@ static inline cyc_t earliest(const hbm_t *h, const hbm_chan_t *c, uint32_t b, in
   return t;
 }
 
-/* Raises the earliest cycles that command cmd at flat bank b (or rank) starts. */
-static void apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int cmd, cyc_t t) {
+void hbm_apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int cmd, cyc_t t, cyc_t *bn, uint8_t *bw) {
   for (int k = 0; k < h->n_from[cmd]; k++) {
     uint8_t r = h->from_list[cmd][k];
     cyc_t v = t + (cyc_t)h->lat[r];
     int to = RULES[r].to;
     switch (RULES[r].scope) {
-      case SC_BANK: raise(&c->bank[b].next[to], &c->bank[b].why[to], v, r); break;
+      case SC_BANK: raise(&bn[to], &bw[to], v, r); break;
       case SC_BG: { hbm_bg_t *g = &c->bg[b >> h->bpg_sh]; raise(&g->next[to], &g->why[to], v, r); break; }
       case SC_RANK: raise(&c->rank[rank].next[to], &c->rank[rank].why[to], v, r); break;
       default:
@@ -325,11 +238,18 @@ static void apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int 
   }
 }
 
-static void log_cmd(hbm_t *h, uint32_t ci, cyc_t t, int cmd, uint32_t b, uint32_t row, uint8_t why) {
+static inline void apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int cmd, cyc_t t) {
+  hbm_apply_rules(h, c, rank, b, cmd, t, c->bank[b].next, c->bank[b].why);
+}
+
+void hbm_log_cmd(hbm_t *h, uint32_t ci, cyc_t t, int cmd, uint32_t b, uint32_t row, uint8_t why) {
   if (!h->cmd_fn) return;
   uint32_t rank = b / h->nbank_rank, in = b % h->nbank_rank;
   h->cmd_fn(h->cmd_ctx, t, (hbm_cmd_e)cmd, ci, rank, in / h->nbpg, in % h->nbpg, row, rule_name(why));
 }
+
+#define log_cmd hbm_log_cmd
+#define do_pre hbm_do_pre
 
 static void do_act(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, uint32_t row, cyc_t t, uint8_t why) {
   hbm_bank_t *bk = &c->bank[b];
@@ -348,7 +268,7 @@ static void do_act(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, uint32_t ro
   log_cmd(h, ci, t, HBM_CMD_ACT, b, row, why);
 }
 
-static void do_pre(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, cyc_t t, uint8_t why) {
+void hbm_do_pre(hbm_t *h, hbm_chan_t *c, uint32_t ci, uint32_t b, cyc_t t, uint8_t why) {
   hbm_bank_t *bk = &c->bank[b];
   uint32_t rank = b >> h->bpr_sh;
   hbm_rank_t *r = &c->rank[rank];
@@ -391,6 +311,7 @@ static void do_col(hbm_t *h, hbm_chan_t *c, uint32_t ci, hbm_ent_t *q, uint32_t 
   if (write) { h->st.writes++; h->st.wr_pj += h->e_wr; }
   else { h->st.reads++; h->st.rd_pj += h->e_rd; record_lat(h, done - e.arrival); }
   if (!e.missed) h->st.row_hits++;
+  if (e.pim_wait) c->pst.normal_delayed++;
   if (done > h->st.last_done) h->st.last_done = done;
   log_cmd(h, ci, t, write ? HBM_CMD_WR : HBM_CMD_RD, e.bank, e.row, why);
   if (h->done_fn) h->done_fn(h->done_ctx, e.id, write, e.arrival, done);
@@ -413,10 +334,12 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
       R->ref_pending = 1;
     }
     ref_busy |= 1u << r;
-    if (R->n_open) { /* precharge every open bank first */
+    if (R->n_open) { /* precharge every open bank first (open PIM rows close on their own) */
+      R->pim_held = 1;
       for (uint32_t k = 0; k < h->nbank_rank; k++) {
         uint32_t b = r * h->nbank_rank + k;
         if (!c->bank[b].open) continue;
+        R->pim_held = 0;
         cyc_t tp = earliest(h, c, b, HBM_CMD_PRE, &why);
         if (tp <= t) { do_pre(h, c, ci, b, t, why); return 1; }
         next = MIN(next, tp);
@@ -427,6 +350,8 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
         uint8_t rwhy = R->why[HBM_CMD_REF];
         apply_rules(h, c, r, r * h->nbank_rank, HBM_CMD_REF, t);
         R->ref_pending = 0;
+        if (R->pim_held) { c->pst.ref_late++; R->pim_held = 0; }
+        R->ref_end = t + (cyc_t)h->t.trfc;
         R->ref_due += (cyc_t)h->t.trefi;
         R->active_cyc += (uint64_t)h->t.trfc;
         h->st.refs++;
@@ -436,6 +361,10 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
       }
       next = MIN(next, tr);
     }
+  }
+  if (c->pq_n) { /* PIM first (priority); in blocked mode it owns the channel */
+    if (hbm_pim_decide(h, c, ci, t, &next)) return 1;
+    if (c->pim_own) { *nxt = next > t ? next : t + 1; return 0; }
   }
   /* read or write mode */
   if (!c->drain && (c->wn >= h->wq_hi || (c->rn == 0 && c->wn > 0))) c->drain = 1;
@@ -510,11 +439,11 @@ void hbm_advance(hbm_t *h, cyc_t t) {
 }
 
 cyc_t hbm_next_cmd(const hbm_t *h) {
-  if (!h->queued) return CYC_NEVER;
+  if (!h->queued && !h->pim_jobs) return CYC_NEVER;
   cyc_t m = CYC_NEVER;
   for (uint32_t k = 0; k < h->nch; k++) {
     const hbm_chan_t *c = &h->ch[k];
-    if ((c->rn || c->wn) && c->next_t < m) m = c->next_t;
+    if ((c->rn || c->wn || c->pq_n) && c->next_t < m) m = c->next_t;
   }
   return m;
 }
@@ -534,7 +463,7 @@ int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, ui
   hbm_ent_t *e = &q[(*n)++];
   e->id = id; e->ready = ready; e->arrival = since; e->row = a.row;
   e->bank = a.rank * h->nbank_rank + a.bg * h->nbpg + a.bank;
-  e->rank = (uint8_t)a.rank; e->missed = 0;
+  e->rank = (uint8_t)a.rank; e->missed = 0; e->pim_wait = (uint8_t)c->pim_own;
   hbm_bank_t *bk = &c->bank[e->bank];
   bk->n_ent[write]++;
   if (bk->open && bk->row == a.row) bk->n_hit[write]++;

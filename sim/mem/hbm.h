@@ -62,7 +62,19 @@
 /* Transactions the mem_if_t frontend buffers before the channel queues. */
 #define HBM_FRONTEND_ENTRIES 64
 
-typedef enum { HBM_CMD_ACT = 0, HBM_CMD_RD, HBM_CMD_WR, HBM_CMD_PRE, HBM_CMD_REF, HBM_CMD_COUNT } hbm_cmd_e;
+/* Commands. The PIM ones (pim_mode blocked or dual) are broadcast to every
+ * bank of a channel; G_ACT covers pim_gact_banks banks. */
+typedef enum {
+  HBM_CMD_ACT = 0, HBM_CMD_RD, HBM_CMD_WR, HBM_CMD_PRE, HBM_CMD_REF,
+  HBM_CMD_PIM_HEADER, HBM_CMD_GWRITE, HBM_CMD_G_ACT, HBM_CMD_PIM_GEMV, HBM_CMD_PIM_PRE,
+  HBM_CMD_COUNT
+} hbm_cmd_e;
+
+/* rank/bg/bank of a logged command that covers every bank of its channel */
+#define HBM_ALL UINT32_MAX
+
+/* hbm.pim_mode */
+typedef enum { HBM_PIM_NONE = 0, HBM_PIM_BLOCKED, HBM_PIM_DUAL } hbm_pim_mode_e;
 
 typedef struct hbm hbm_t;
 
@@ -126,6 +138,59 @@ const hbm_stats_t *hbm_get_stats(const hbm_t *h);
 /* Read latency percentile p (0..100) over all reads, DRAM cycles. */
 uint64_t hbm_rd_lat_pct(const hbm_t *h, double p);
 
+/* ---- PIM (hbm.pim_mode blocked or dual; see the header comment) ---- */
+
+/* One GEMV job for one channel: every bank of the channel holds `rows`
+ * weight rows (DRAM rows row, row + 1, ...); for each the job G_ACTs every
+ * bank, issues one PIM_GEMV of k COMPs (each bank's pim_mults FP16
+ * multipliers consume k columns of pim_mults x 2 B of its open PIM row
+ * against the global buffer) and a PIM_PRECHARGE. Output elements:
+ * rows x banks of the channel (one dot product of k x pim_mults per bank
+ * and row, read out by the READRES of the PIM_GEMV). */
+typedef struct hbm_pim_job {
+  uint32_t rows;     /* weight rows per bank (G_ACT/PIM_GEMV/PIM_PRECHARGE rounds), >= 1 */
+  uint32_t k;        /* COMPs per PIM_GEMV, 1 .. row_bytes / (pim_mults x 2 B) */
+  uint32_t gwrites;  /* GWRITEs (input vector into the global buffer) before the first G_ACT */
+  uint32_t row;      /* DRAM row of the first weight row; rows - 1 more follow it */
+} hbm_pim_job_t;
+
+/* PIM counters and energy of one channel. */
+typedef struct hbm_pim_stats {
+  uint64_t jobs;            /* jobs finished (their last PIM_PRECHARGE issued) */
+  uint64_t headers, gwrites, gacts, gemvs, pim_pres; /* PIM commands issued */
+  uint64_t comps;           /* COMPs inside the PIM_GEMVs (k each) */
+  uint64_t busy_cyc;        /* sum over jobs of PIM_HEADER cycle .. last PIM_PRECHARGE cycle, inclusive */
+  uint64_t normal_delayed;  /* normal transactions that were waiting while a PIM command took the
+                               command bus, or while a PIM job owned the channel (blocked) */
+  uint64_t ref_deferrals;   /* jobs whose admission waited for a refresh */
+  uint64_t ref_late;        /* refreshes held past their due cycle by open PIM rows */
+  uint64_t lat_sum;         /* sum of job latencies, submission to done, DRAM cycles */
+  cyc_t last_done;          /* latest job done cycle */
+  double comp_pj;           /* COMPs: banks x k x (mults x fp16 mult + mults x fp16 add) */
+  double act_pj;            /* G_ACT (+ PIM_PRECHARGE): banks x the IDD ACT energy */
+  double rd_pj;             /* READRES: result bursts x the IDD RD burst energy */
+  double wr_pj;             /* GWRITE: pim_gwrite_bursts x the IDD WR burst energy */
+} hbm_pim_stats_t;
+
+/* Called when a job's last PIM_GEMV issues: done = cycle its READRES data
+ * completes (PIM_GEMV + comp_cycles x (max(k, gemv_min_comps) + 1)). */
+typedef void (*hbm_pim_done_fn)(void *ctx, uint64_t tag, uint32_t ch, cyc_t submit, cyc_t done);
+
+hbm_pim_mode_e hbm_pim_mode(const hbm_t *h);
+void hbm_set_pim_done(hbm_t *h, hbm_pim_done_fn fn, void *ctx);
+/* Latency of job on an idle channel, PIM_HEADER to its last
+ * PIM_PRECHARGE inclusive (the admission estimate). */
+cyc_t hbm_pim_estimate(const hbm_t *h, const hbm_pim_job_t *job);
+/* Queues job on channel ch (FIFO per channel, no limit), visible from DRAM
+ * cycle now (> every cycle already advanced). Fails (CODA_EINVAL, err
+ * names the field) when pim_mode is none, ch or the job is out of range,
+ * or the estimate exceeds the refresh-free window tREFI / ranks - tRFC
+ * (split the job). */
+int hbm_pim_submit(hbm_t *h, uint32_t ch, const hbm_pim_job_t *job, uint64_t tag, cyc_t now, coda_err_t *err);
+uint64_t hbm_pim_pending(const hbm_t *h);      /* PIM jobs not finished */
+const hbm_pim_stats_t *hbm_pim_get_stats(const hbm_t *h, uint32_t ch);
+void hbm_pim_total(const hbm_t *h, hbm_pim_stats_t *sum); /* all channels */
+
 /* The model behind the memory interface (memory.type = hbm2). */
 int hbm_create(const arch_cfg_t *cfg, mem_if_t *out, coda_err_t *err);
 /* The HBM model inside a mem_if_t made by hbm_create. */
@@ -141,7 +206,10 @@ typedef struct hbm_trace_result {
   uint64_t rd_lat_p50, rd_lat_p95, rd_lat_p99, rd_lat_max;
   double row_hit_rate;       /* row_hits / requests */
   hbm_stats_t st;            /* the counters and energy */
-  double energy_pj;          /* total */
+  uint64_t pim_jobs;         /* PIM lines */
+  hbm_pim_stats_t pim;       /* PIM counters and energy, all channels */
+  double pim_lat_avg;        /* DRAM cycles, trace cycle to done */
+  double energy_pj;          /* total (PIM included) */
   double sim_seconds;        /* host time */
 } hbm_trace_result_t;
 

@@ -6,7 +6,13 @@
  * gzopen reads both). Each request enters its channel queue no earlier than
  * its cycle, in trace order, and only when that queue has room (the next
  * request waits behind it: back-pressure). Read latency counts from the
- * trace cycle to the end of the data. Output schema: docs/dram.md. */
+ * trace cycle to the end of the data. Output schema: docs/dram.md.
+ *
+ * PIM lines (hbm.pim_mode blocked or dual):
+ *   ADDR PIM_GEMV CYCLE k=K [rows=R] [gwrites=G]
+ * submit one PIM GEMV job (hbm_pim_job_t: K COMPs per PIM_GEMV, R weight
+ * rows per bank from the row of ADDR, default 1, G GWRITEs, default 1) to
+ * the channel of ADDR at CYCLE, in trace order with the requests. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -24,12 +30,32 @@ typedef struct trace_rd {
   const char *path;
   uint64_t line;       /* line number of the last line read */
   uint64_t cap;        /* address limit */
+  const hbm_t *h;      /* the model (PIM limits, address decoding) */
   cyc_t prev;          /* cycle of the previous request */
   /* the request read */
   uint64_t addr;
   cyc_t cyc;
   int write;
+  int pim;             /* a PIM_GEMV line: job */
+  hbm_pim_job_t job;
 } trace_rd_t;
+
+/* Parses `name=value` (value a decimal in lo..hi) into *v: 1 if tok is that
+ * option, 0 if another, < 0 with err set if its value is bad. */
+static int opt_u32(const trace_rd_t *t, const char *tok, const char *name, uint32_t lo, uint32_t hi, uint32_t *v,
+                   coda_err_t *err) {
+  size_t n = strlen(name);
+  if (strncasecmp(tok, name, n) || tok[n] != '=') return 0;
+  const char *a = tok + n + 1;
+  char *end;
+  errno = 0;
+  unsigned long long x = *a >= '0' && *a <= '9' ? strtoull(a, &end, 10) : 0;
+  if (*a < '0' || *a > '9' || *end || errno || x < lo || x > hi)
+    return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": bad %s '%s' (expected %s=%u..%u)", t->path, t->line, name,
+                     tok, name, lo, hi);
+  *v = (uint32_t)x;
+  return 1;
+}
 
 /* Reads the next request: 1, 0 at the end, or < 0 with err set. */
 static int trace_next(trace_rd_t *t, coda_err_t *err) {
@@ -55,12 +81,16 @@ static int trace_next(trace_rd_t *t, coda_err_t *err) {
         return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": truncated or corrupt gzip data (%s)", t->path,
                          t->line, msg);
     }
-    char *save = NULL, *tok[4];
+    char *save = NULL, *tok[8];
     int nt = 0;
-    for (char *s = strtok_r(buf, " \t\r\n,", &save); s && nt < 4; s = strtok_r(NULL, " \t\r\n,", &save))
+    for (char *s = strtok_r(buf, " \t\r\n,", &save); s && nt < 8; s = strtok_r(NULL, " \t\r\n,", &save))
       tok[nt++] = s;
     if (!nt || tok[0][0] == '#') continue;
-    if (nt != 3)
+    int pim = nt >= 2 && !strcasecmp(tok[1], "PIM_GEMV");
+    if (pim && (nt < 4 || nt > 6))
+      return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": expected `0xADDR PIM_GEMV CYCLE k=K [rows=R] "
+                       "[gwrites=G]`, got %d field%s", t->path, t->line, nt, nt == 1 ? "" : "s");
+    if (!pim && nt != 3)
       return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": expected `0xADDR READ|WRITE CYCLE`, got %d field%s",
                        t->path, t->line, nt, nt == 1 ? "" : "s");
     const char *a = tok[0];
@@ -70,11 +100,16 @@ static int trace_next(trace_rd_t *t, coda_err_t *err) {
     unsigned long long addr = *a && *a != '-' && *a != '+' ? strtoull(a, &end, 16) : 0;
     if (!*a || *a == '-' || *a == '+' || *end || errno)
       return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": bad hex address '%s'", t->path, t->line, tok[0]);
-    int w;
-    if (!strcasecmp(tok[1], "READ") || !strcasecmp(tok[1], "R")) w = 0;
+    int w = 0;
+    if (pim) {
+      if (hbm_pim_mode(t->h) == HBM_PIM_NONE)
+        return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": PIM_GEMV needs --set hbm.pim_mode=blocked or dual "
+                         "(it is none)", t->path, t->line);
+    } else if (!strcasecmp(tok[1], "READ") || !strcasecmp(tok[1], "R")) w = 0;
     else if (!strcasecmp(tok[1], "WRITE") || !strcasecmp(tok[1], "W")) w = 1;
     else
-      return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": unknown operation '%s' (expected READ, WRITE, R or W)",
+      return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": unknown operation '%s' (expected READ, WRITE, R, W "
+                       "or PIM_GEMV)",
                        t->path, t->line, tok[1]);
     errno = 0;
     unsigned long long cyc = tok[2][0] >= '0' && tok[2][0] <= '9' ? strtoull(tok[2], &end, 10) : 0;
@@ -87,6 +122,27 @@ static int trace_next(trace_rd_t *t, coda_err_t *err) {
     if (addr >= t->cap)
       return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": address 0x%llx is beyond the capacity of %" PRIu64
                        " bytes", t->path, t->line, addr, t->cap);
+    t->pim = pim;
+    if (pim) {
+      hbm_addr_t da;
+      hbm_decode(t->h, addr, &da);
+      hbm_pim_job_t j = {1, 0, 1, da.row};
+      int seen_k = 0;
+      for (int i = 3; i < nt; i++) {
+        int r = opt_u32(t, tok[i], "k", 1, 1u << 30, &j.k, err);
+        if (r > 0) { seen_k = 1; continue; }
+        if (!r) r = opt_u32(t, tok[i], "rows", 1, 1u << 30, &j.rows, err);
+        if (!r) r = opt_u32(t, tok[i], "gwrites", 0, 1u << 30, &j.gwrites, err);
+        if (r < 0) return r;
+        if (!r)
+          return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": unknown PIM_GEMV option '%s' (expected k=, rows=, "
+                           "gwrites=)", t->path, t->line, tok[i]);
+      }
+      if (!seen_k)
+        return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": PIM_GEMV needs k=K (COMPs per PIM_GEMV)", t->path,
+                         t->line);
+      t->job = j;
+    }
     t->addr = addr;
     t->cyc = t->prev = cyc;
     t->write = w;
@@ -102,6 +158,7 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
   trace_rd_t tr = {0};
   tr.path = path;
   tr.cap = hbm_capacity_bytes(h);
+  tr.h = h;
   tr.g = gzopen(path, "rb");
   if (!tr.g) {
     hbm_free(h);
@@ -113,19 +170,33 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
   int have = trace_next(&tr, err);
   cyc_t t = have > 0 ? tr.cyc : 0;
   while (have >= 0) {
-    while (have > 0 && tr.cyc <= t && hbm_enqueue(h, tr.addr, tr.write, t, tr.cyc, n) == 0) {
-      n++;
-      res->reads += !tr.write;
-      res->writes += (uint64_t)tr.write;
+    while (have > 0 && tr.cyc <= t) {
+      if (tr.pim) {
+        hbm_addr_t da;
+        hbm_decode(h, tr.addr, &da);
+        if (hbm_pim_submit(h, da.ch, &tr.job, res->pim_jobs, t, err)) {
+          char msg[sizeof err->msg];
+          snprintf(msg, sizeof msg, "%s", err->msg);
+          coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": %s", path, tr.line, msg);
+          have = -1;
+          break;
+        }
+        res->pim_jobs++;
+      } else {
+        if (hbm_enqueue(h, tr.addr, tr.write, t, tr.cyc, n)) break;
+        n++;
+        res->reads += !tr.write;
+        res->writes += (uint64_t)tr.write;
+      }
       have = trace_next(&tr, err);
     }
     if (have < 0) break;
     hbm_advance(h, t);
-    if (!have && !hbm_queued(h)) break;
+    if (!have && !hbm_queued(h) && !hbm_pim_pending(h)) break;
     cyc_t nx = hbm_next_cmd(h);
     if (have) {
       if (tr.cyc > t) { if (tr.cyc < nx) nx = tr.cyc; }
-      else if (hbm_can_accept(h, tr.addr, tr.write)) nx = t + 1; /* room freed at t */
+      else if (!tr.pim && hbm_can_accept(h, tr.addr, tr.write)) nx = t + 1; /* room freed at t */
     }
     if (nx == CYC_NEVER || nx <= t) CODA_PANIC("hbm trace: no progress at cycle %" PRIu64, t);
     t = nx;
@@ -149,7 +220,10 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
   res->rd_lat_p99 = hbm_rd_lat_pct(h, 99);
   res->rd_lat_max = st->rd_lat_max;
   res->row_hit_rate = n ? (double)st->row_hits / (double)n : 0;
-  res->energy_pj = st->act_pj + st->rd_pj + st->wr_pj + st->ref_pj + st->bg_pj;
+  hbm_pim_total(h, &res->pim);
+  res->pim_lat_avg = res->pim.jobs ? (double)res->pim.lat_sum / (double)res->pim.jobs : 0;
+  res->energy_pj = st->act_pj + st->rd_pj + st->wr_pj + st->ref_pj + st->bg_pj + res->pim.comp_pj +
+                   res->pim.act_pj + res->pim.rd_pj + res->pim.wr_pj;
   hbm_free(h);
   return CODA_OK;
 }
@@ -182,6 +256,23 @@ int hbm_trace_json(const arch_cfg_t *cfg, const char *trace, const hbm_trace_res
   json_object_set_new(o, "read_latency", lat);
   json_object_set_new(o, "commands", cmd);
   json_object_set_new(o, "energy", e);
+  if (cfg->hbm_pim_mode) { /* only with PIM, so plain runs keep the v1 keys exactly */
+    const hbm_pim_stats_t *p = &r->pim;
+    char mode[16];
+    arch_cfg_enum_name("hbm", "pim_mode", cfg->hbm_pim_mode, mode, sizeof mode);
+    json_t *pj = json_pack("{s:s, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f}",
+                           "mode", mode, "jobs", (json_int_t)p->jobs, "last_done_cycle", (json_int_t)p->last_done,
+                           "latency_avg_cycles", r->pim_lat_avg, "busy_cycles", (json_int_t)p->busy_cyc,
+                           "headers", (json_int_t)p->headers, "gwrites", (json_int_t)p->gwrites,
+                           "g_acts", (json_int_t)p->gacts, "gemvs", (json_int_t)p->gemvs, "comps", (json_int_t)p->comps,
+                           "pim_precharges", (json_int_t)p->pim_pres,
+                           "normal_delayed", (json_int_t)p->normal_delayed,
+                           "refresh_deferrals", (json_int_t)p->ref_deferrals, "refresh_late", (json_int_t)p->ref_late,
+                           "comp_pj", p->comp_pj, "activate_pj", p->act_pj, "readres_pj", p->rd_pj,
+                           "gwrite_pj", p->wr_pj);
+    if (!pj) { json_decref(o); return coda_errf(err, CODA_ENOMEM, "out of memory"); }
+    json_object_set_new(o, "pim", pj);
+  }
   json_object_set_new(o, "sim_seconds", json_real(r->sim_seconds));
   json_object_set_new(o, "requests_per_second",
                       json_real(r->sim_seconds > 0 ? (double)r->requests / r->sim_seconds : 0));
@@ -199,7 +290,9 @@ const char *const HBM_DRAM_USAGE =
     "  request enters its channel queue no earlier than its cycle and only when there is room.\n"
     "  Prints cycles, requests, bandwidth (GB/s, % of peak), read latency (avg, p50/p95/p99),\n"
     "  row-buffer hit rate, refreshes and energy by component. --json writes coda.dram.v1\n"
-    "  (docs/dram.md).\n";
+    "  (docs/dram.md). With --set hbm.pim_mode=blocked|dual, lines\n"
+    "  `0xADDR PIM_GEMV CYCLE k=K [rows=R] [gwrites=G]` submit NeuPIMs PIM GEMV jobs to the\n"
+    "  channel of ADDR (weight rows from its row), and PIM statistics are printed.\n";
 
 static void print_result(const arch_cfg_t *cfg, const char *trace, const hbm_trace_result_t *r) {
   const hbm_stats_t *s = &r->st;
@@ -217,6 +310,20 @@ static void print_result(const arch_cfg_t *cfg, const char *trace, const hbm_tra
   printf("  refreshes         %" PRIu64 "\n", s->refs);
   printf("  energy            %.1f pJ: activate %.1f, read %.1f, write %.1f, refresh %.1f, background %.1f\n",
          r->energy_pj, s->act_pj, s->rd_pj, s->wr_pj, s->ref_pj, s->bg_pj);
+  if (cfg->hbm_pim_mode) {
+    const hbm_pim_stats_t *p = &r->pim;
+    char mode[16];
+    arch_cfg_enum_name("hbm", "pim_mode", cfg->hbm_pim_mode, mode, sizeof mode);
+    printf("  PIM (%s)%*s%" PRIu64 " jobs, last done at cycle %" PRIu64 ", latency avg %.1f cycles, busy %" PRIu64
+           " channel-cycles\n", mode, (int)(12 - strlen(mode)), "", p->jobs, p->last_done, r->pim_lat_avg, p->busy_cyc);
+    printf("  PIM commands      %" PRIu64 " PIM_HEADER, %" PRIu64 " GWRITE, %" PRIu64 " G_ACT, %" PRIu64
+           " PIM_GEMV (%" PRIu64 " COMPs), %" PRIu64 " PIM_PRECHARGE\n", p->headers, p->gwrites, p->gacts, p->gemvs,
+           p->comps, p->pim_pres);
+    printf("  PIM interference  %" PRIu64 " normal requests delayed, %" PRIu64 " refresh deferrals, %" PRIu64
+           " late refreshes\n", p->normal_delayed, p->ref_deferrals, p->ref_late);
+    printf("  PIM energy        %.1f pJ: COMP %.1f, G_ACT %.1f, READRES %.1f, GWRITE %.1f (in the total)\n",
+           p->comp_pj + p->act_pj + p->rd_pj + p->wr_pj, p->comp_pj, p->act_pj, p->rd_pj, p->wr_pj);
+  }
   printf("  energy per bit    %.3f pJ/bit\n", bits > 0 ? r->energy_pj / bits : 0.0);
   printf("  simulated in      %.3f s (%.3g requests/s)\n", r->sim_seconds,
          r->sim_seconds > 0 ? (double)r->requests / r->sim_seconds : 0.0);
