@@ -133,8 +133,9 @@ static const area_block_t BLOCKS[] = {
       {"multipliers", {"tpe_tree_mul"}},
       {"read-out CPAs", {"tpe_grid_cpa"}}},
      {{"tpe.rows", 4}, {"tpe.cols", 4}},
-     "PEs talk to their neighbours only (os, ws) or through one broadcast register per row and column (matrix); "
-     "the 4 x 4 tile keeps every PE-to-PE path, the read-out mux shrinks with R (not measured against --method full)",
+     "at R8C8 (os, opt1) the tile's critical path is 14.0% shorter than the full array's (4.747 vs 5.520 ns, "
+     "--method full): both end in the read-out (rd_row port -> R-row mux -> CPA -> res_q), whose mux depth and "
+     "rd_row fanout grow with R and C; the 4 x 4 tile keeps every PE-to-PE path",
      tpe_grid_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
