@@ -27,6 +27,7 @@
 #include "../energy/energy_flow.h"
 #include "../mem/hbm.h"
 #include "../dev/device.h"
+#include "../dev/timeline.h"
 #include "../ref/refgemm.h"
 #include "../scalesim/scalesim.h"
 
@@ -46,13 +47,15 @@ typedef struct cli {
   int dist;
   const char *gemm;
   int wbits, atype, ewop;
+  const char *timeline;         /* run/sim --timeline OUT.json */
+  uint64_t timeline_max;        /* --timeline-max-events N (0 = default) */
 } cli_t;
 
 static const char *const USAGE_RUN =
     "coda run --arch A.json (WORKLOAD.json | --gemm M,N,K [--wbits W] [--atype T] [--ewop OP])\n"
     "         [--set sec.key=val]... [--json OUT] [--trace OUT.gz] [--check] [--functional]\n"
     "         [--no-fuse] [--seed N] [--dist uniform|extreme|wzero|wones] [-o P.cbin] [-S P.s]\n"
-    "         [--energy TABLE.json] [--no-skip]\n"
+    "         [--energy TABLE.json] [--no-skip] [--timeline OUT.json [--timeline-max-events N]]\n"
     "  Compiles the workload for the arch config, simulates it cycle by cycle and prints, per\n"
     "  layer and in total, cycles (and where they went), time, MACs, utilization, bytes moved\n"
     "  and energy. --check computes the operands and compares every output with the reference\n"
@@ -60,15 +63,20 @@ static const char *const USAGE_RUN =
     "  --no-fuse keeps table precompute out of the element-wise op. --json writes coda.run.v1.\n"
     "  --trace writes a gzip CSV: pc,layer,op,issue_cycle,start_cycle,end_cycle.\n"
     "  --no-skip evaluates every cycle instead of jumping to the next event (same results;\n"
-    "  a speed baseline).\n";
+    "  a speed baseline).\n"
+    "  --timeline writes Chrome trace-event JSON (open in https://ui.perfetto.dev or\n"
+    "  chrome://tracing): one track per block (front end SYNC waits, DMA, precompute, array,\n"
+    "  memory stalls, layers, memory requests in flight), ts/dur in us of simulated time at\n"
+    "  core.freq_mhz, exact cycles in args; at most N events (default 1000000), the rest\n"
+    "  dropped and noted in otherData. See sim/dev/timeline.h.\n";
 static const char *const USAGE_COMPILE =
     "coda compile --arch A.json (WORKLOAD.json | --gemm M,N,K ...) -o P.cbin [-S P.s]\n"
     "             [--set sec.key=val]... [--functional] [--no-fuse] [--seed N] [--dist D]\n"
     "  Emits the program binary and, with -S, its assembly.\n";
 static const char *const USAGE_SIM =
     "coda sim --arch A.json P.cbin [--set sec.key=val]... [--json OUT] [--trace OUT.gz] [--check]\n"
-    "         [--timing-only] [--energy TABLE.json]\n"
-    "  Simulates a compiled program (functional when it carries data).\n";
+    "         [--timing-only] [--energy TABLE.json] [--timeline OUT.json [--timeline-max-events N]]\n"
+    "  Simulates a compiled program (functional when it carries data). --timeline: as for run.\n";
 static const char *const USAGE_ASM = "coda asm P.s -o P.cbin\n  Assembles a program.\n";
 static const char *const USAGE_DISASM = "coda disasm P.cbin [-o P.s]\n  Disassembles a program.\n";
 static const char *const USAGE_REPORT =
@@ -200,6 +208,12 @@ static int parse(int argc, char **argv, cli_t *c) {
     else if (!strcmp(a, "-S")) { NEED(); c->asm_out = v; }
     else if (!strcmp(a, "--energy")) { NEED(); c->energy = v; }
     else if (!strcmp(a, "--md")) { NEED(); c->md_out = v; }
+    else if (!strcmp(a, "--timeline")) { NEED(); c->timeline = v; }
+    else if (!strcmp(a, "--timeline-max-events")) {
+      NEED();
+      if (parse_u64(v, &c->timeline_max) || !c->timeline_max)
+        return usage_err("--timeline-max-events %s: expected a positive integer", v);
+    }
     else if (!strcmp(a, "--cycles")) {
       NEED();
       if (parse_u64(v, &c->cycles) || !c->cycles || c->cycles > 100000000)
@@ -324,6 +338,10 @@ static int simulate(const cli_t *c, const arch_cfg_t *cfg, const cbin_t *prog, c
   device_t d;
   device_opts_t o = {functional, c->trace_out, 0, c->no_skip};
   if (device_init(&d, cfg, prog, &o, origin, &err)) return fail(&err);
+  if (c->timeline && device_timeline(&d, c->timeline, c->timeline_max, &err)) {
+    device_free(&d);
+    return fail(&err);
+  }
   double t0 = now_s();
   int rc = device_run(&d, &err);
   double t1 = now_s();

@@ -10,6 +10,7 @@
 #include "../mac/mac_core.h"
 #include "../mem/hbm.h"
 #include "../mem/simple_mem.h"
+#include "timeline.h"
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
@@ -42,6 +43,7 @@ static int chan_commit(dev_chan_t *c) {
 /* ---- trace -------------------------------------------------------------- */
 
 static void trace_op(device_t *d, const dev_op_t *op, cyc_t end) {
+  if (d->tl) dev_tl_op(d, op, end);
   if (!d->trace) return;
   gzprintf((gzFile)d->trace, "%u,%u,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", op->pc,
            d->layer_of[op->pc], isa_op_name((isa_op_e)op->in.op), op->issue, op->start, end);
@@ -148,6 +150,7 @@ static void dma_eval(void *self, cyc_t now) {
   mem_req_t r;
   while (d->mem.pop_resp(d->mem.self, now, &r)) {
     m->n_resp++;
+    if (d->tl) dev_tl_req_done(d->tl, r.tag, now);
     if (!r.write) { /* a load lands in its buffer when its data returns */
       uint64_t da, so;
       uint32_t len;
@@ -163,6 +166,7 @@ static void dma_eval(void *self, cyc_t now) {
     mem_req_t q = {da, len, (uint8_t)(m->cur.in.op == ISA_OP_ST), m->next_chunk};
     if (q.write) dma_copy(d, &m->cur.in, da, so, len); /* a store reads its buffer as it goes */
     d->mem.send(d->mem.self, now, &q);
+    if (d->tl) dev_tl_req_sent(d->tl, &q, now);
     m->n_sent = 1;
   }
   if (m->busy && m->next_chunk + m->n_sent == m->n_chunks && m->outstanding + m->n_sent == m->n_resp)
@@ -264,6 +268,7 @@ static int fe_commit(void *self, cyc_t now) {
   device_t *d = f->dev;
   (void)now;
   if (!f->n_adv) return 0;
+  if (d->tl) dev_tl_issue(d, f->pc, now);
   d->cur->insns++;
   f->pc++;
   if (f->pc < d->prog->n_insn && d->layer_of[f->pc] != d->cur_layer) {
@@ -492,9 +497,10 @@ static int all_done(const device_t *d) {
          unit_idle(d, DEV_UNIT_ARRAY) && d->dma.outstanding == 0;
 }
 
-int device_run(device_t *d, coda_err_t *err) {
+int device_step(device_t *d, cyc_t until, coda_err_t *err) {
   sim_t *s = &d->sim;
-  while (!all_done(d)) {
+  if (d->finished) return 1;
+  while (!all_done(d) && s->now < until) {
     cyc_t next = sim_cycle(s);
     if (all_done(d)) break; /* everything finished at this cycle's commit */
     if (next == CYC_NEVER)
@@ -510,21 +516,31 @@ int device_run(device_t *d, coda_err_t *err) {
     if (d->tpre.busy) st->tpre_busy_cycles += span;
     if (d->dma.busy) st->dma_busy_cycles += span;
     if (d->fe.stalled_sync) st->sync_stall_cycles += span;
+    if (d->tl) dev_tl_span(d, s->now, next);
     s->now = next;
     if (d->max_cycles && s->now > d->max_cycles)
       return coda_errf(err, CODA_EINVAL, "simulation passed the cycle limit of %" PRIu64 " cycles",
                        d->max_cycles);
   }
+  if (!all_done(d)) return 0;
+  d->finished = 1;
   d->cycles = s->now;
   for (uint32_t i = 0; i < d->prog->n_layer; i++) {
     const cbin_layer_t *L = &d->prog->layer[i];
     d->layer_stats[i].macs = (uint64_t)L->m * L->n * L->k;
   }
-  return CODA_OK;
+  if (d->tl) return dev_tl_close(d, err) ? CODA_EIO : 1;
+  return 1;
+}
+
+int device_run(device_t *d, coda_err_t *err) {
+  int rc = device_step(d, CYC_NEVER, err);
+  return rc < 0 ? rc : CODA_OK;
 }
 
 void device_free(device_t *d) {
   if (d->trace) gzclose((gzFile)d->trace);
+  dev_tl_free(d->tl);
   if (d->mem.destroy) d->mem.destroy(d->mem.self);
   free(d->dma.ch.e); free(d->tpre.ch.e); free(d->array.ch.e);
   for (int i = 0; i < 4; i++) free(d->bufs.buf[i]);

@@ -102,6 +102,8 @@ typedef struct device {
   void *trace;                /* gzFile or NULL */
   int functional;             /* units compute real values */
   cyc_t max_cycles;           /* 0 = no limit */
+  struct dev_timeline *tl;    /* Chrome trace-event timeline (timeline.h), or NULL */
+  int finished;               /* device_step saw the program complete */
 } device_t;
 
 typedef struct device_opts {
@@ -118,6 +120,12 @@ int device_init(device_t *d, const arch_cfg_t *cfg, const cbin_t *prog, const de
                 const char *origin, coda_err_t *err);
 /* Runs to completion. */
 int device_run(device_t *d, coda_err_t *err);
+/* Runs visited cycles while the program is not complete and the kernel's
+ * cycle is below `until` (the kernel may jump past it when it skips to the
+ * next event). Returns 1 once complete (d->cycles set), 0 if not yet, or a
+ * negative code. Stepping in any quanta gives the same cycles as device_run;
+ * the SystemC wrapper (sim/systemc/) runs the device this way. */
+int device_step(device_t *d, cyc_t until, coda_err_t *err);
 void device_free(device_t *d);
 
 /* The instruction's unit (DEV_UNIT_*), or -1 for SYNC. */
