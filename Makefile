@@ -145,8 +145,8 @@ fusion: deps $(B)/coda
 
 lint: deps $(B)/coda
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. $(LIB_SRCS) $(CLI_SRCS)
-	@for top in lut_tc_cosim_top mac_tc_cosim_top tpe_tree_cosim_top tpe_bs_cosim_top tpe_grid_cosim_top; do \
-	  d=rtl/$${top%_cosim_top}; [ -d $$d ] || d=rtl/tpe; \
+	@for top in lut_tc_cosim_top mac_tc_cosim_top tpe_tree_cosim_top tpe_bs_cosim_top tpe_grid_cosim_top pim_bank_cosim_top; do \
+	  d=rtl/$${top%_cosim_top}; [ -d $$d ] || d=rtl/$${top%%_*}; \
 	  verilator --lint-only -Wall -Irtl/include $$(ls rtl/lint_waivers.vlt 2>/dev/null) $$d/*.v --top-module $$top || exit 1; \
 	  echo "verilator --lint-only -Wall $$d: clean"; \
 	done

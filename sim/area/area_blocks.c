@@ -20,6 +20,7 @@
 #include "../lut/lut_core.h"
 #include "../lut/lut_precompute.h"
 #include "../mac/mac_array.h"
+#include "../pim/pim_bank.h"
 #include "../tpe/tpe_bs.h"
 #include "../tpe/tpe_grid.h"
 #include "../tpe/tpe_tree.h"
@@ -81,6 +82,15 @@ static int tpe_grid_area_check(const arch_cfg_t *c, coda_err_t *err) {
   return CODA_OK;
 }
 
+/* pim_bank: every size and row-buffer mode the C twin takes. */
+static int pim_bank_area_check(const arch_cfg_t *c, coda_err_t *err) {
+  pim_bank_cfg_t t = pim_bank_cfg_of(c);
+  coda_err_t e = {0};
+  int rc = pim_bank_check(&t, &e);
+  if (rc) return coda_errf(err, rc, "pim_bank: %s (rtl/pim supports what the C twin does)", e.msg);
+  return CODA_OK;
+}
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Timing tiles: at most 2 rows x 8 columns (16 PEs), small enough that the
@@ -137,6 +147,15 @@ static const area_block_t BLOCKS[] = {
      "--method full): both end in the read-out (rd_row port -> R-row mux -> CPA -> res_q), whose mux depth and "
      "rd_row fanout grow with R and C; the 4 x 4 tile keeps every PE-to-PE path",
      tpe_grid_area_check},
+    {"pim_bank", "NeuPIMs/Newton PIM bank unit: decode, normal + PIM row buffers, rows x cols x 16 FP16 storage in flip-flops, global buffer, 16 FP16 multipliers, FP32 adder tree + accumulator",
+     "pim_bank", "rtl/pim",
+     {{"multipliers", {"pim_fp16_mul"}},
+      {"adder tree + accumulator adder", {"pim_fp32_add"}},
+      {"storage (bank + global buffer)", {"pim_bank_array"}}},
+     {{"pim.bank_rows", 4}, {"pim.bank_cols", 4}},
+     "the datapath (multipliers, adder tree, accumulator) does not shrink with the tile; only the storage read "
+     "muxes (rows x cols words) do (not measured against --method full)",
+     pim_bank_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
 

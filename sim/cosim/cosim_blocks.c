@@ -10,6 +10,7 @@ extern const cosim_block_t cosim_block_mac_tc; /* blk_mac_tc.c */
 extern const cosim_block_t cosim_block_tpe_tree; /* blk_tpe_tree.c */
 extern const cosim_block_t cosim_block_tpe_bs; /* blk_tpe_bs.c */
 extern const cosim_block_t cosim_block_tpe_grid; /* blk_tpe_grid.c */
+extern const cosim_block_t cosim_block_pim_bank; /* blk_pim_bank.c */
 
 static const cosim_block_t *const BLOCKS[] = {
     &cosim_block_lut_tc,
@@ -17,6 +18,7 @@ static const cosim_block_t *const BLOCKS[] = {
     &cosim_block_tpe_tree,
     &cosim_block_tpe_bs,
     &cosim_block_tpe_grid,
+    &cosim_block_pim_bank,
 };
 
 const cosim_block_t *cosim_block_at(int i) {
