@@ -44,9 +44,59 @@
  * room; can_send is false while that buffer is full. Addresses wrap modulo
  * the capacity there (trace mode rejects them instead).
  *
- * Leaves out: PIM commands and the dual row buffer (NeuPIMs, a later part),
- * per-bank refresh, power-down and self refresh, read-after-write
- * forwarding, separate row/column command buses, ECC.
+ * PIM (hbm.pim_mode = blocked | dual; NeuPIMs, Heo et al. ASPLOS'24, and
+ * Newton, as REFERENCES.md states them; hbm_pim.c). Each channel runs its
+ * GEMV jobs (hbm_pim_submit) in order, one at a time, as commands broadcast
+ * to every bank of the channel:
+ *   PIM_HEADER     carries the job's size; the controller admits the job
+ *                  only when no rank of the channel is refreshing and
+ *                  now + the job's idle-channel latency (hbm_pim_estimate,
+ *                  PIM_HEADER to last PIM_PRECHARGE) <= every rank's next
+ *                  refresh due cycle; else it waits until after that refresh
+ *                  (REF + tRFC). Normal requests go on meanwhile.
+ *   GWRITE x g     the input vector into the channel's global buffer:
+ *                  (tCCD_S + tCCD_L) x pim_gwrite_bursts = 96 cycles each,
+ *                  holding the channel's data bus (normal RD/WR) as long.
+ *   per weight row: [blocked mode: PRE of every open normal row]
+ *   G_ACT x banks/4  activates pim_gact_banks = 4 banks (one per bank group),
+ *                  alternating ranks; each is an ACT of its 4 banks under the
+ *                  bank rules (tRC, tRP, tRRD, tRFC) and fills its rank's
+ *                  tFAW window, so the next G_ACT of that rank waits tFAW.
+ *   PIM_GEMV       k COMPs (one every pim_comp_cycles = 2) + READRES; issues
+ *                  tRCD after the last G_ACT; occupies the PIM units
+ *                  2 x (max(k, 6) + 1) cycles (pim_gemv_min_comps = 6), after
+ *                  which its READRES data is complete (the job's done cycle
+ *                  for the last row: hbm_pim_done_fn).
+ *   PIM_PRECHARGE  closes every PIM row: after that occupancy and tRAS.
+ * The channel-level rules are data (hbm_pim_timing.def). PIM commands have
+ * priority: the job's next command issues whenever its rules allow, before
+ * any normal command of that cycle.
+ *   dual: each bank keeps a second open-row state (popen, pnext) for PIM;
+ *     a G_ACT's and a PIM_PRECHARGE's same-bank rules go there, so a normal
+ *     ACT and a G_ACT of one bank are only tRRD_L (and tFAW) apart instead
+ *     of tRC, and a normal RD/WR holds no COMP back (0 extra cycles). Normal
+ *     requests run during a job except on the cycles PIM commands take and
+ *     while a GWRITE holds the data bus.
+ *   blocked: one row buffer: from its PIM_HEADER to its last PIM_PRECHARGE
+ *     a job owns its channel (no normal command issues; the PIM job first
+ *     precharges the open normal rows), and its commands use the banks' one
+ *     set of timing slots, so normal ACTs after it wait tRP / tRC.
+ * A refresh never closes a PIM row: if a job outlasts its estimate (normal
+ * ACTs in its tFAW windows, rows it had to close) the refresh waits for its
+ * PIM_PRECHARGE (counted as ref_late). PIM energy (hbm_pim_stats_t): COMP =
+ * banks x k x (pim_mults x fp16 mult + pim_mults x fp16 add) per PIM_GEMV
+ * (16 x 1.1 + 16 x 0.4 = 24 pJ per bank and COMP: 16 multiplies, 15
+ * adder-tree adds and 1 accumulate, Horowitz 45 nm); G_ACT = the IDD ACT
+ * energy per bank; READRES = ceil(banks x 2 B / 64 B) IDD RD bursts; GWRITE
+ * = pim_gwrite_bursts IDD WR bursts; open PIM rows count as open banks for
+ * the background energy.
+ *
+ * Leaves out: per-bank refresh, power-down and self refresh, read-after-write
+ * forwarding, separate row/column command buses, ECC. For PIM: the data of
+ * the GEMV (only timing and energy), READRES data-bus contention with normal
+ * reads in dual mode (its cycles are inside the PIM_GEMV occupancy), the
+ * COMPs' internal column reads in the IDD energy, and PIM behind mem_if_t
+ * (the NeuPIMs system simulator calls hbm_pim_submit directly).
  * RTL twin: none (a memory is an environment, not a block).
  * Constants: the hbm.* keys of sim/core/params.def, each citing its source.
  */
