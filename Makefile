@@ -16,13 +16,14 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
 OPT     ?= -O2 -g
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -MMD -MP -I.
-LDLIBS  := -ljansson -lz -lm
+LDLIBS  := -ljansson -lz -lm -lsqlite3 -lcrypto
 B       := build
 
 # Debian packages the build and tests need (binary -> package).
-DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta gnuplot-nox
+DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta gnuplot-nox \
+            libsqlite3-dev libssl-dev slurmctld slurmd slurm-client munge
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)

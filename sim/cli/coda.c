@@ -30,6 +30,7 @@
 #include "../dev/timeline.h"
 #include "../ref/refgemm.h"
 #include "../scalesim/scalesim.h"
+#include "../sweep/sweep.h"
 
 #define MAX_SETS 64
 
@@ -81,6 +82,7 @@ static const char *const USAGE_ASM = "coda asm P.s -o P.cbin\n  Assembles a prog
 static const char *const USAGE_DISASM = "coda disasm P.cbin [-o P.s]\n  Disassembles a program.\n";
 static const char *const USAGE_REPORT =
     "coda report A.json [B.json]\n"
+    "coda report sweep --db R.sqlite [--out DIR] [--objectives O1,O2..]   (see `coda help sweep`)\n"
     "coda report lut-vs-mac [--set sec.key=val]... [--json OUT] [--md OUT] [--cycles N]\n"
     "  A Markdown table of a run report (coda.run.v1, from `coda run --json`): per layer and in\n"
     "  total, cycles, the share of compute / memory stall / precompute, energy. With B, B's\n"
@@ -139,6 +141,7 @@ static void usage_all(FILE *f) {
              "  scalesim SCALE-Sim config + topology on the systolic array model\n"
              "  dram     a DRAMsim3-format trace through the HBM2 model\n"
              "  config   print a resolved config or the parameter docs\n"
+             "  sweep    design-space sweep into SQLite (parallel workers, resume, Slurm)\n"
              "  help     this text, or `coda help CMD`\n");
 }
 
@@ -147,7 +150,7 @@ static int help(const char *cmd) {
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
       {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
       {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}, {"scalesim", USAGE_SCALESIM},
-      {"energy", USAGE_ENERGY}, {"dram", HBM_DRAM_USAGE}};
+      {"energy", USAGE_ENERGY}, {"dram", HBM_DRAM_USAGE}, {"sweep", SWEEP_USAGE}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);
@@ -494,7 +497,9 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "asm")) fn = cmd_asm;
   else if (!strcmp(c.cmd, "disasm")) fn = cmd_disasm;
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
+  else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "sweep")) return sweep_report_main(argc, argv);
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
+  else if (!strcmp(c.cmd, "sweep")) return sweep_main(argc, argv);
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
   else if (!strcmp(c.cmd, "area")) return area_main(argc, argv);
   else if (!strcmp(c.cmd, "scalesim")) return scalesim_main(argc, argv);
