@@ -23,6 +23,9 @@ B       := build
 DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosys opensta gnuplot-nox \
             libsqlite3-dev libssl-dev slurmctld slurmd slurm-client munge
 
+# SystemC 2.3.4 with TLM-2.0: the wrapper in sim/systemc/ and its example platform.
+DEB_PKGS += libsystemc-dev
+
 LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
@@ -125,6 +128,22 @@ test-unit test-isa test-oracle test-golden test-errors test-cosim test-area test
 	@$(TEST_ENV) $(B)/coda_tests --gtest_filter='$(shell echo $* | sed 's/^./\U&/')*'
 test-area: tech
 test-energy: tech
+
+# ---- SystemC/TLM-2.0 wrapper and its example platform (C++17, Debian's SystemC) ----
+# build/systemc_example --arch A.json P.cbin runs a compiled program through TLM
+# transactions; tests/systemc_test.cc compares its cycles with `coda sim`.
+SC_SRCS := $(wildcard sim/systemc/*.cc)
+SC_OBJS := $(SC_SRCS:%.cc=$(B)/obj/%.o)
+SC_CFLAGS = $(shell pkg-config --cflags systemc 2>/dev/null)
+SC_LIBS = $(or $(shell pkg-config --libs systemc 2>/dev/null),-lsystemc)
+.PHONY: systemc
+systemc: $(B)/systemc_example
+$(B)/obj/sim/systemc/%.o: sim/systemc/%.cc $(GEN_FILES) | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP -I. $(SC_CFLAGS) -c -o $@ $<
+$(B)/systemc_example: $(SC_OBJS) $(B)/libcoda.a
+	$(CXX) -o $@ $(SC_OBJS) $(B)/libcoda.a $(SC_LIBS) -lpthread $(LDLIBS)
+-include $(SC_OBJS:.o=.d)
 
 # ---- the main job on built-in defaults -------------------------------------
 demo: deps $(B)/coda
