@@ -13,8 +13,11 @@
  * encoding, the variants (the first is the baseline) and a function that
  * measures MACs per cycle on the C twin. A new topology is one entry.
  *
- * Energy per op is left out: the energy flow (sim/energy) drives and
- * composes only the lut_tc / mac_tc tiles today (see the report's notes).
+ * Energy per op comes from `coda energy` (sim/energy) on each block's
+ * timing tile under its steady workload, at the design's own fmax. The
+ * bit-slice rows are compared with a bit-parallel array of equal area (the
+ * 2D-Matrix base PE filling the same area), and their data-dependent
+ * throughput is tabulated per operand distribution.
  */
 #ifndef CODA_TPE_REPORT_H
 #define CODA_TPE_REPORT_H
@@ -28,6 +31,9 @@ typedef struct tpe_report_opts {
   int nsets;
   const char *json_out;   /* coda.tpe_report.v1, or NULL */
   const char *md_out;     /* Markdown, or NULL; the plot (<md>.png, <md>.gp) goes next to it */
+  const char *only;       /* comma list of topologies (tree, cube, sa_os, sa_ws, matrix, bs), NULL: all */
+  const char *encodings;  /* comma list (mbe, ent), NULL: mbe */
+  int no_energy;          /* skip the energy flow (energy columns empty) */
 } tpe_report_opts_t;
 
 /* Builds the table (prints the Markdown to stdout); CODA_OK or an error. */

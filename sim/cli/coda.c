@@ -48,6 +48,8 @@ typedef struct cli {
   int dist;
   const char *gemm;
   int wbits, atype, ewop;
+  const char *only, *encodings; /* report tpe */
+  int no_energy;                /* report tpe */
   const char *timeline;         /* run/sim --timeline OUT.json */
   uint64_t timeline_max;        /* --timeline-max-events N (0 = default) */
 } cli_t;
@@ -90,11 +92,15 @@ static const char *const USAGE_REPORT =
     "  lut-vs-mac: the LUT core against its MAC baseline (sim/configs/lut_tc.json, mac_tc.json)\n"
     "  for W1, W2, W4 x INT8: area and fmax (coda area), ops/cycle (device model), compute\n"
     "  density, energy per op (coda energy: netlist toggles x liberty power) and efficiency.\n"
-    "coda report tpe [--set sec.key=val]... [--json OUT] [--md OUT]\n"
-    "  tpe: every bit-weight TPE topology x variant x encoding (today the multiplier-adder tree,\n"
-    "  base/opt1/opt2 x mbe/ent, at the --set sizes): area and fmax (coda area), INT8 MACs/cycle\n"
-    "  measured on the C twin, throughput and area efficiency at own fmax and at the slowest\n"
-    "  design's fmax, gain over the base variant; a gnuplot PNG next to --md OUT.\n";
+    "coda report tpe [--set sec.key=val]... [--json OUT] [--md OUT] [--only T1,T2..]\n"
+    "                [--encodings mbe,ent] [--no-energy]\n"
+    "  tpe: every bit-weight TPE topology (tree, cube, sa_os, sa_ws, matrix, bs) x variant x\n"
+    "  encoding (default mbe) at the artifact's sizes (then --set): area and fmax (coda area),\n"
+    "  INT8 MACs/cycle measured on the C twin, throughput, area efficiency, energy per MAC\n"
+    "  (coda energy at the design's own fmax) and energy efficiency, at own fmax and at the\n"
+    "  slowest design's fmax, gains over the base variant (bit-slice: over the bit-parallel\n"
+    "  array of equal area); the bit-slice array per operand distribution; a gnuplot PNG next\n"
+    "  to --md OUT.\n";
 static const char *const USAGE_COSIM =
     "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
     "                 [--bench] [--inject-bug NAME]\n"
@@ -211,6 +217,9 @@ static int parse(int argc, char **argv, cli_t *c) {
     else if (!strcmp(a, "-S")) { NEED(); c->asm_out = v; }
     else if (!strcmp(a, "--energy")) { NEED(); c->energy = v; }
     else if (!strcmp(a, "--md")) { NEED(); c->md_out = v; }
+    else if (!strcmp(a, "--only")) { NEED(); c->only = v; }
+    else if (!strcmp(a, "--encodings")) { NEED(); c->encodings = v; }
+    else if (!strcmp(a, "--no-energy")) c->no_energy = 1;
     else if (!strcmp(a, "--timeline")) { NEED(); c->timeline = v; }
     else if (!strcmp(a, "--timeline-max-events")) {
       NEED();
@@ -467,7 +476,7 @@ static int cmd_report(const cli_t *c) {
     coda_root(root, sizeof root);
     char abs[PATH_MAX];
     if (!realpath(root, abs)) snprintf(abs, sizeof abs, "%s", root);
-    tpe_report_opts_t o = {abs, c->sets, c->nsets, c->json_out, c->md_out};
+    tpe_report_opts_t o = {abs, c->sets, c->nsets, c->json_out, c->md_out, c->only, c->encodings, c->no_energy};
     return tpe_report(&o, &err) ? fail(&err) : 0;
   }
   if (c->npos < 1 || c->npos > 2) return usage_err("report: expected `coda report A.json [B.json]`%s", "");
