@@ -652,15 +652,22 @@ static int write_report(const char *dbpath, const char *outdir, const char *objl
     fprintf(d, "%d\n", front[i]);
   }
   fclose(d);
-  /* the front, sorted by the first objective, for the line */
+  /* the 2-D front of the first two objectives, sorted by the first, for the line */
+  int *front2 = malloc((size_t)(n ? n : 1) * sizeof *front2), *ix2;
+  if (!front2) CODA_PANIC("out of memory");
+  front_of(r, n, obj, 2, front2);
+  int m2 = sorted_front(r, n, front2, obj, &ix2);
   char fp[PATH_MAX];
   coda_path_join(fp, sizeof fp, outdir, "front.dat");
   d = fopen(fp, "w");
-  for (int q = 0; d && q < m; q++) {
-    for (int k = 0; k < nobj; k++) fprintf(d, "%.10g ", json_number_value(json_object_get(r[ix[q]].metrics, obj[k])));
-    fprintf(d, "\n");
+  for (int q = 0; d && q < m2; q++) {
+    if (q && strcmp(r[ix2[q]].workload, r[ix2[q - 1]].workload)) fprintf(d, "\n\n");
+    fprintf(d, "%.10g %.10g\n", json_number_value(json_object_get(r[ix2[q]].metrics, obj[0])),
+            json_number_value(json_object_get(r[ix2[q]].metrics, obj[1])));
   }
   if (d) fclose(d);
+  free(front2);
+  free(ix2);
   fprintf(g, "set terminal pngcairo size 800,560 noenhanced font ',10'\nset datafile missing 'NaN'\nset grid\nset key outside bottom center horizontal\n");
   fprintf(g, "cd '%s'\n", outdir);
   fprintf(g, "set output 'pareto.png'\nset title 'Pareto front: %s (%s) vs %s (%s); %d ok points, %d on the front'\n", obj[0],
@@ -668,7 +675,7 @@ static int write_report(const char *dbpath, const char *outdir, const char *objl
   fprintf(g, "set xlabel '%s'\nset ylabel '%s'\nset logscale xy\n", obj[0], obj[1]);
   fprintf(g, "plot 'points.dat' using 1:2 with points pt 7 ps 0.5 lc rgb '#9aa5b1' title 'all points', "
              "'points.dat' using ($%d==1?$1:NaN):2 with points pt 7 ps 1.0 lc rgb '#d62728' title 'Pareto-optimal (all objectives)', "
-             "'front.dat' using 1:2 smooth unique with lines lc rgb '#d62728' notitle\n",
+             "'front.dat' using 1:2 with steps lw 2 lc rgb '#2ca02c' title '2-D front of these two'\n",
           nobj + nk + 1);
   fprintf(g, "unset logscale\n");
   for (int k = 0; k < nk; k++)
@@ -683,6 +690,12 @@ static int write_report(const char *dbpath, const char *outdir, const char *objl
         json_array_foreach(cats[k], i, v) fprintf(g, "%s'%s' %zu", i ? ", " : "", json_string_value(v), i);
         fprintf(g, ")\n");
       } else fprintf(g, "set xtics autofreq\n");
+      double lo = INFINITY, hi = -INFINITY;
+      for (int i = 0; i < n; i++) {
+        json_t *v = json_object_get(r[i].params, keys[k]);
+        if (json_is_number(v)) { double x = json_number_value(v); if (x < lo) lo = x; if (x > hi) hi = x; }
+      }
+      fprintf(g, "%s", lo > 0 && hi / lo >= 8 ? "set logscale x 2\n" : "");
       fprintf(g, "set logscale y\nplot 'points.dat' using %d:%d with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'points', "
                  "'points.dat' using %d:%d smooth unique with linespoints lw 2 lc rgb '#ff7f0e' title 'mean per value'\nunset logscale\n",
               xcol, ycol, xcol, ycol);
