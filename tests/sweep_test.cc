@@ -199,6 +199,28 @@ TEST(UnitSweep, HashStableAndSensitive) {
   sweep_spec_free(&sc);
 }
 
+TEST(UnitSweep, AreaEstimateAtSynthesizedShapes) {
+  // The LUT core estimate composes per-instance module areas; at the shapes
+  // coda area synthesized (OSU 0.18 um, flow coda-area-2) it must give the
+  // synthesized totals: M2N64K4 3648483, M1N2K4 170983, M1N4K4 226667,
+  // M1N2K2 74792, M1N2K8 2008554 um2.
+  struct { unsigned m, n, k; double um2; } shapes[] = {
+      {2, 64, 4, 3648483}, {1, 2, 4, 170983}, {1, 4, 4, 226667}, {1, 2, 2, 74792}, {1, 2, 8, 2008554}};
+  for (auto &sh : shapes) {
+    arch_cfg_t c;
+    arch_cfg_defaults(&c);
+    c.core_m = sh.m;
+    c.core_n = sh.n;
+    c.core_k = sh.k;
+    EXPECT_NEAR(sweep_area_estimate_um2(&c, 0.0), sh.um2, 1.0) << sh.m << "x" << sh.n << "x" << sh.k;
+  }
+  // buffers: bits x um2/bit
+  arch_cfg_t c;
+  arch_cfg_defaults(&c);
+  double bits = 8.0 * (double)(c.buffers_abuf_bytes + c.buffers_wbuf_bytes + c.buffers_tbuf_bytes + c.buffers_cbuf_bytes);
+  EXPECT_NEAR(sweep_area_estimate_um2(&c, 2.0) - sweep_area_estimate_um2(&c, 0.0), 2.0 * bits, 1e-6);
+}
+
 // ---- Pareto ----------------------------------------------------------------
 
 TEST(UnitSweep, ParetoAgainstBruteForce) {
@@ -417,6 +439,34 @@ TEST(GoldenSweep, AreaConstraintPrunesBeforeSimulating) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(simulated_of(r.out), 2) << r.out;
   EXPECT_NE(r.out.find("2 pruned"), std::string::npos) << r.out;
+}
+
+TEST(GoldenSweep, SynthAreaIsCodaAreaPlusBuffers) {
+  std::string lib = coda_test::root() + "/build/tech/osu018/osu018_stdcells.lib";
+  if (access(lib.c_str(), R_OK) || !coda_test::have("yosys"))
+    GTEST_SKIP() << "no liberty (make tech) or no yosys: synthesized area not checked";
+  std::string spec = write_file("synth.json", R"({"name": "synth", "base": ")" + base_cfg() + R"(",
+    "workloads": [{"gemm": "4,64,64"}], "params": {"core.m": [1], "core.n": [2]},
+    "area": {"model": "synth", "sram_um2_per_bit": 1.5}})");
+  Result r = coda("sweep " + spec + " --db synth.sqlite --quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string js = export_json("synth.sqlite");
+  json_t *root = json_loads(js.c_str(), 0, nullptr);
+  ASSERT_NE(root, nullptr);
+  double got = json_number_value(json_object_get(json_object_get(json_array_get(json_object_get(root, "points"), 0), "metrics"), "area_um2"));
+  json_decref(root);
+  Result a = coda("area lut_tc --arch " + base_cfg() + " --set core.m=1 --set core.n=2 --json area.json");
+  ASSERT_EQ(a.code, 0) << a.err;
+  json_t *ad = json_load_file((tdir() + "/area.json").c_str(), 0, nullptr);
+  ASSERT_NE(ad, nullptr);
+  double core = json_number_value(json_object_get(ad, "area_um2"));
+  json_decref(ad);
+  arch_cfg_t c;
+  coda_err_t err = {};
+  ASSERT_EQ(arch_cfg_load(&c, base_cfg().c_str(), nullptr, 0, &err), 0);
+  double bits = 8.0 * (double)(c.buffers_abuf_bytes + c.buffers_wbuf_bytes + c.buffers_tbuf_bytes + c.buffers_cbuf_bytes);
+  EXPECT_GT(core, 0);
+  EXPECT_NEAR(got, core + 1.5 * bits, 1e-6 * got);
 }
 
 // ---- errors ------------------------------------------------------------------

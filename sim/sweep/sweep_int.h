@@ -13,7 +13,7 @@
  * efficiency, i.e. 5.55 um2/bit. An order-of-magnitude figure, not a memory
  * compiler's: set area.sram_um2_per_bit from yours (docs/sweep.md). */
 #define SWEEP_SRAM_UM2_PER_BIT 5.55
-#define SWEEP_AREA_EST_VERSION "est-1" /* bump when the estimate's constants change */
+#define SWEEP_AREA_EST_VERSION "est-2" /* bump when the estimate's constants change */
 
 /* The workload of point p (file or inline GEMM, then workload.* overrides). */
 int sweep_point_workload(const sweep_spec_t *s, const sweep_point_t *p, workload_t *w, coda_err_t *err);

@@ -563,22 +563,31 @@ double sweep_area_buffers_um2(const arch_cfg_t *c, double um2_per_bit) {
   return bits * um2_per_bit;
 }
 
+/* Piecewise linear in the table entries e = 2^(K-1) through the values
+ * measured at K = 2, 4, 8 (e = 2, 8, 128); the first segment extends to e = 1. */
+static double pwl_entries(double e, double v2, double v4, double v8) {
+  if (e <= 8) return v2 + (v4 - v2) * (e - 2) / 6.0;
+  return v4 + (v8 - v4) * (e - 8) / 120.0;
+}
+
 double sweep_area_core_estimate_um2(const arch_cfg_t *c) {
   /* Per-instance areas measured with `coda area lut_tc|mac_tc` (flow
-   * coda-area-2, Yosys 0.23 on the OSU 0.18 um cells, hierarchy kept so the
-   * total is sum over modules of instances x module area) at K = 4:
-   * M1N2K4, M1N4K4, M2N64K4 (lut_tc), plus M2N4K4 (mac_tc). docs/sweep.md. */
+   * coda-area-2, Yosys 0.23 on the OSU 0.18 um cells, hierarchy kept, so the
+   * total is the sum over modules of instances x module area): lut_tc at
+   * M1N2K2, M1N2K4, M1N4K4, M2N64K4, M1N2K8 (tables_per_cycle 2); mac_tc at
+   * M1N2K4, M1N4K4, M2N4K4, M2N64K4. Exact for the LUT core at K in {2,4,8}
+   * with tables_per_cycle = 2; elsewhere an interpolation. docs/sweep.md. */
   double M = (double)c->core_m, N = (double)c->core_n, K = (double)c->core_k;
   if (c->core_type == ARCH_CORE_LUT) {
-    double entries = (double)(1u << (c->core_k - 1)) / 8.0; /* table entries relative to K=4 */
-    double table = 30592.0 * entries * M;          /* lut_tc_table: one per row */
-    double lookup = 13049.0 * entries * M * N;     /* lut_tc_lookup: a 2^(K-1)-entry mux per PE */
-    double acc = 13837.0 * M * N;                  /* lut_tc_acc */
-    double pre = 82933.0 * entries * (double)c->tpre_tables_per_cycle / 2.0; /* lut_tc_precompute */
-    double other = 1774.0 + 956.0 * N;             /* lut_tc_array + lut_tc_core (fit, exact at 3 shapes) */
+    double e = (double)(1u << (c->core_k - 1));                  /* table entries */
+    double table = 3824.0 * e * M;                               /* lut_tc_table: one per row, exactly 3824 um2 x e */
+    double lookup = pwl_entries(e, 8476.0, 13049.0, 101577.0) * M * N; /* lut_tc_lookup per PE */
+    double acc = 13837.0 * M * N;                                /* lut_tc_acc per PE, independent of K */
+    double pre = pwl_entries(e, 19788.0, 82933.0, 1282656.0) * (double)c->tpre_tables_per_cycle / 2.0;
+    double other = (1774.0 + 956.0 * N) * pwl_entries(e, 2730.0, 3686.0, 5598.0) / 3686.0; /* lut_tc_array + core glue */
     return table + lookup + acc + pre + other;
   }
-  double dot = 33854.0 * (K / 4.0) * M * N;        /* mac_tc_dot: K multipliers + adder tree per PE */
+  double dot = 33854.0 * (K / 4.0) * M * N;        /* mac_tc_dot: K multipliers + adder tree per PE (measured at K=4) */
   double acc = 13763.0 * M * N;                    /* mac_tc_acc */
   double deq = 2660.0 * (K / 4.0) * N;             /* mac_tc_dequant: per column */
   double other = 20000.0 + 5950.0 * M * N;         /* mac_tc_array + mac_tc_core (fit, within 25%) */
