@@ -88,3 +88,26 @@ dram_one() { # label, trace
 echo "HBM2 (32 channels, default config), coda dram:"
 dram_one "  random 10^6 requests, 30 % writes" "$tmp/random.trc"
 dram_one "  sequential 10^6 reads" "$tmp/stream.trc"
+
+# Design-space sweep (coda sweep, docs/sweep.md): points per minute at -j 1 and
+# -j 2 and the parallel speedup, on a 64-point grid (core.n x weight bits x
+# wbuf x abuf) over one 32x2048x1024 GEMM, each run into a fresh database
+# (so no point is reused).
+swtmp=$(mktemp -d)
+cat > "$swtmp/bench.json" <<SPEC
+{"name": "bench", "base": "$PWD/sim/configs/lut_tc.json",
+ "workloads": [{"gemm": "32,2048,1024", "wbits": 2}],
+ "params": {"core.n": [16, 32, 64, 128], "workload.wbits": [1, 2, 3, 4],
+            "buffers.wbuf_bytes": [65536, 131072], "buffers.abuf_bytes": [32768, 65536]}}
+SPEC
+sweep_one() { # jobs -> points/min
+  local out
+  out=$("$coda" sweep "$swtmp/bench.json" -j "$1" --db "$swtmp/j$1.sqlite" --quiet)
+  echo "$out" | sed -n -E 's/.*, ([0-9.]+) points\/min$/\1/p'
+}
+ppm1=$(sweep_one 1)
+ppm2=$(sweep_one 2)
+echo "coda sweep, 64 points (32x2048x1024 GEMM, LUT core shapes x weight bits x buffers), $(nproc) CPUs:"
+printf '  -j 1  %8.1f points/min\n  -j 2  %8.1f points/min\n  parallel speedup %.2fx\n' "$ppm1" "$ppm2" \
+  "$(awk -v a="$ppm1" -v b="$ppm2" 'BEGIN { print (a > 0 ? b / a : 0) }')"
+rm -rf "$swtmp"
