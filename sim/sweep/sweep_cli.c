@@ -340,7 +340,7 @@ static int do_pareto(const sw_cli_t *c) {
   printf("Pareto front of %s (", c->pareto);
   for (int k = 0; k < nobj; k++) printf("%s%s %s", k ? ", " : "", sweep_metric_find(obj[k])->sense < 0 ? "min" : "max", obj[k]);
   printf("): %d of %d stored points\n", m, n);
-  printf("%-24s %-12s", "workload", "hash");
+  printf("%-32s %-12s", "workload", "hash");
   for (int k = 0; k < nobj; k++) printf(" %18s", obj[k]);
   printf("  params\n");
   if (f) {
@@ -351,7 +351,7 @@ static int do_pareto(const sw_cli_t *c) {
   for (int q = 0; q < m; q++) {
     const row_t *R = &r[ix[q]];
     char *pj = json_dumps(R->params, JSON_COMPACT | JSON_SORT_KEYS);
-    printf("%-24.24s %-12.12s", R->workload, R->hash);
+    printf("%-32.32s %-12.12s", R->workload, R->hash);
     for (int k = 0; k < nobj; k++) printf(" %18.6g", json_number_value(json_object_get(R->metrics, obj[k])));
     printf("  %s\n", pj);
     if (f) {
@@ -376,7 +376,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static int do_merge(const sw_cli_t *c) {
   coda_err_t err = {0};
   if (!c->npos) return usage("--merge OUT.sqlite needs shard files or a directory%s", "");
-  char *files[4096];
+  char *files[4096] = {0};
   int nf = 0;
   for (int i = 0; i < c->npos; i++) {
     if (coda_is_dir(c->pos[i])) {
@@ -563,7 +563,7 @@ static double num_of(json_t *v, json_t *cats) {
   size_t i;
   json_t *x;
   double r = NAN;
-  json_array_foreach(cats, i, x) if (!strcmp(json_string_value(x), t)) r = (double)i;
+  json_array_foreach(cats, i, x) { if (!strcmp(json_string_value(x), t)) r = (double)i; }
   if (isnan(r)) { json_array_append_new(cats, json_string(t)); r = (double)(json_array_size(cats) - 1); }
   free(t);
   return r;
@@ -687,7 +687,7 @@ static int write_report(const char *dbpath, const char *outdir, const char *objl
         fprintf(g, "set xtics (");
         size_t i;
         json_t *v;
-        json_array_foreach(cats[k], i, v) fprintf(g, "%s'%s' %zu", i ? ", " : "", json_string_value(v), i);
+        json_array_foreach(cats[k], i, v) { fprintf(g, "%s'%s' %zu", i ? ", " : "", json_string_value(v), i); }
         fprintf(g, ")\n");
       } else fprintf(g, "set xtics autofreq\n");
       double lo = INFINITY, hi = -INFINITY;

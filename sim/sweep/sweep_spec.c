@@ -299,10 +299,10 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, coda_err_t *err) {
   if (!json_is_array(wls) || !json_array_size(wls))
     FAIL("%s: workloads: expected a non-empty list of workload files or inline GEMMs", path);
   size_t i;
-  json_array_foreach(wls, i, v) if ((rc = parse_workload(s, i, v, err))) goto out;
+  json_array_foreach(wls, i, v) { if ((rc = parse_workload(s, i, v, err))) goto out; }
   json_t *params = json_object_get(root, "params");
   if (params && !json_is_object(params)) FAIL("%s: params: expected an object of parameter -> values", path);
-  json_object_foreach(params, k, v) if ((rc = parse_param(s, k, v, 0, err))) goto out;
+  json_object_foreach(params, k, v) { if ((rc = parse_param(s, k, v, 0, err))) goto out; }
   json_t *smp = json_object_get(root, "samples");
   if (smp) {
     if (!json_is_object(smp)) FAIL("%s: samples: expected {\"method\": \"lhs\"|\"random\", \"n\": N, \"seed\": S, \"params\": {...}}", path);
@@ -322,7 +322,7 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, coda_err_t *err) {
     s->seed = sd ? (uint64_t)json_integer_value(sd) : 1;
     json_t *sp = json_object_get(smp, "params");
     if (!json_is_object(sp) || !json_object_size(sp)) FAIL("%s: samples.params: expected a non-empty object of parameter -> {min, max}", path);
-    json_object_foreach(sp, k, v) if ((rc = parse_param(s, k, v, 1, err))) goto out;
+    json_object_foreach(sp, k, v) { if ((rc = parse_param(s, k, v, 1, err))) goto out; }
   }
   json_t *cons = json_object_get(root, "constraints");
   if (cons && !json_is_array(cons)) FAIL("%s: constraints: expected a list of {\"metric\": M, \"max\"|\"min\": X}", path);
