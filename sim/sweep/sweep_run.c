@@ -180,9 +180,12 @@ typedef struct job {
   double t0;
 } job_t;
 
+/* A point to run. Only its hash is kept; the config is resolved again
+ * where needed (in the worker, and at commit for the stored config), so a
+ * million-point sweep does not hold a million configs. */
 typedef struct todo {
   int pt;
-  sweep_resolved_t r;
+  char hash[65];
   double area;
   int *dups;      /* other point indices with the same hash */
   int ndup;
@@ -216,6 +219,12 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
   int ntodo = 0;
   if (!todo) CODA_PANIC("out of memory");
   int first_invalid = 1;
+  /* the hashes queued so far: open addressing on the hash's first 64 bits */
+  size_t hcap = 16;
+  while (hcap < 2 * (size_t)npts + 2) hcap <<= 1;
+  int *htab = malloc(hcap * sizeof *htab);
+  if (!htab) CODA_PANIC("out of memory");
+  for (size_t h = 0; h < hcap; h++) htab[h] = -1;
   if ((rc = sweepdb_exec(db, "BEGIN IMMEDIATE", err))) goto out;
   for (int i = 0; i < npts; i++) {
     if (o->shard_n > 0 && pts[i].idx % o->shard_n != o->shard_i) continue;
@@ -239,8 +248,11 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
       if (!strcmp(s->cons[c].metric, "area_um2") && (area < s->cons[c].lo || area > s->cons[c].hi)) pruned = 1;
     if (pruned) { st->pruned++; sweep_resolved_free(&r); continue; }
     int dup = -1;
-    for (int j = ntodo - 1; j >= 0 && dup < 0; j--)
-      if (!strcmp(todo[j].r.hash, r.hash)) dup = j;
+    size_t slot = (size_t)strtoull((char[17]){r.hash[0], r.hash[1], r.hash[2], r.hash[3], r.hash[4], r.hash[5],
+                                              r.hash[6], r.hash[7], r.hash[8], r.hash[9], r.hash[10], r.hash[11],
+                                              r.hash[12], r.hash[13], r.hash[14], r.hash[15], 0}, NULL, 16) & (hcap - 1);
+    for (; htab[slot] >= 0; slot = (slot + 1) & (hcap - 1))
+      if (!strcmp(todo[htab[slot]].hash, r.hash)) { dup = htab[slot]; break; }
     int have = sweepdb_has(db, r.hash);
     if (have < 0) { rc = coda_errf(err, CODA_EIO, "%s: points: %s", o->db, sqlite3_errmsg(db)); sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL); goto out; }
     if (have) {
@@ -272,9 +284,11 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
       continue;
     }
     todo[ntodo].pt = i;
-    todo[ntodo].r = r;
+    memcpy(todo[ntodo].hash, r.hash, sizeof r.hash);
     todo[ntodo].area = area;
+    htab[slot] = ntodo;
     ntodo++;
+    sweep_resolved_free(&r);
   }
   if ((rc = sweepdb_exec(db, "COMMIT", err))) goto out;
 
@@ -300,7 +314,15 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
         if (getppid() == 1) _exit(3);
         close(fds[0]);
         todo_t *t = &todo[next];
-        json_t *m = eval_point(s, &pts[t->pt], &t->r.cfg, t->area);
+        sweep_resolved_t r;
+        coda_err_t e3 = {0};
+        json_t *m;
+        if (sweep_resolve(s, &pts[t->pt], &r, &e3)) {
+          m = json_object();
+          json_object_set_new(m, "error", json_string(e3.msg));
+        } else {
+          m = eval_point(s, &pts[t->pt], &r.cfg, t->area);
+        }
         char *txt = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
         size_t len = strlen(txt), off = 0;
         while (off < len) {
@@ -352,9 +374,16 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
         json_t *e = json_object_get(m, "error");
         char *mt = e ? NULL : json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
         int feas = !e && feasible_of(s, m);
-        rc = sweepdb_put(db, sid, P->idx, t->r.hash, s->wl[P->wl].label, params, t->r.cfg_json, e ? "failed" : "ok",
-                         e ? json_string_value(e) : NULL, mt, wall, feas, err);
-        for (int d = 0; d < t->ndup && !rc; d++) rc = sweepdb_link(db, sid, pts[t->dups[d]].idx, t->r.hash, feas, err);
+        sweep_resolved_t rr;
+        rc = sweep_resolve(s, P, &rr, err);
+        if (!rc && strcmp(rr.hash, t->hash))
+          rc = coda_errf(err, CODA_EIO, "%s: point %d: its inputs changed during the sweep (hash %.12s, now %.12s)",
+                         s->path, P->idx, t->hash, rr.hash);
+        if (!rc)
+          rc = sweepdb_put(db, sid, P->idx, t->hash, s->wl[P->wl].label, params, rr.cfg_json, e ? "failed" : "ok",
+                           e ? json_string_value(e) : NULL, mt, wall, feas, err);
+        sweep_resolved_free(&rr);
+        for (int d = 0; d < t->ndup && !rc; d++) rc = sweepdb_link(db, sid, pts[t->dups[d]].idx, t->hash, feas, err);
         if (e) st->failed++;
         st->ran++;
         free(params);
@@ -372,8 +401,9 @@ int sweep_run(const sweep_spec_t *s, const sweep_run_opts_t *o, sweep_run_stats_
     if (jb[j].pid) { kill(jb[j].pid, SIGKILL); waitpid(jb[j].pid, NULL, 0); close(jb[j].fd); free(jb[j].buf); }
   free(jb);
 out:
-  for (int i = 0; i < ntodo; i++) { sweep_resolved_free(&todo[i].r); free(todo[i].dups); }
+  for (int i = 0; i < ntodo; i++) free(todo[i].dups);
   free(todo);
+  free(htab);
   sweepdb_close(db);
   sweep_points_free(pts, npts);
   st->wall_s = now_s() - t0;
