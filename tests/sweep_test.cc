@@ -490,6 +490,9 @@ TEST(ErrorsSweep, MalformedSpecsOneLineExit2) {
       {"e_gemm", "{\"name\": \"x\", \"workloads\": [{\"gemm\": \"8,64\"}]}", "workloads[0].gemm"},
       {"e_field", "{\"name\": \"x\", " + base + ", \"parms\": {}}", "parms: unknown field"},
       {"e_syntax", "{\"name\": \"x\",\n \"workloads\": [}", ":2:"},
+      {"e_value", "{\"name\": \"x\", " + base + ", \"params\": {\"core.n\": [16, 2000]}}", "params.core.n[1]: 2000 is out of range 1..1024"},
+      {"e_enum", "{\"name\": \"x\", " + base + ", \"params\": {\"core.type\": [\"lut\", \"tpu\"]}}", "params.core.type[1]: expected one of lut|mac"},
+      {"e_smax", "{\"name\": \"x\", " + base + ", \"samples\": {\"method\": \"lhs\", \"n\": 3, \"params\": {\"core.k\": {\"min\": 1, \"max\": 9}}}}", "samples.params.core.k.max"},
       {"e_base", "{\"name\": \"x\", \"base\": \"missing.json\", \"workloads\": [{\"gemm\": \"8,64,64\"}]}", "base"},
   };
   for (const auto &c : cases) {

@@ -91,6 +91,25 @@ static int is_known_key(const char *key) {
   return !strstr(e.msg, "unknown") && !strstr(e.msg, "expected section.key");
 }
 
+/* A value that params.def rejects on its own (type, range, enum name) is a
+ * spec error; one that fails only with other values (buffer capacity
+ * relations) makes an invalid point instead. */
+static int check_value(const sweep_spec_t *s, const char *where, const char *key, const char *idx, json_t *v,
+                       coda_err_t *err) {
+  char *val = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+  char expr[256];
+  snprintf(expr, sizeof expr, "%s=%s", key, val ? val : "null");
+  free(val);
+  arch_set_t set = {expr};
+  arch_cfg_t c;
+  coda_err_t e = {0};
+  if (!arch_cfg_load(&c, NULL, &set, 1, &e)) return CODA_OK;
+  const char *m = strstr(e.msg, key);
+  if (strstr(e.msg, "out of range") || strstr(e.msg, ": expected"))
+    return SPEC_ERR("%s: %s.%s%s: %s", s->path, where, key, idx, m ? m + strlen(key) + 2 : e.msg);
+  return CODA_OK;
+}
+
 static int parse_param(sweep_spec_t *s, const char *key, json_t *v, int sampled, coda_err_t *err) {
   const char *f = s->path;
   if (s->nparam >= SWEEP_MAX_PARAMS) return SPEC_ERR("%s: params: more than %d parameters", f, SWEEP_MAX_PARAMS);
@@ -126,6 +145,17 @@ static int parse_param(sweep_spec_t *s, const char *key, json_t *v, int sampled,
     if (!(p->lo <= p->hi)) return SPEC_ERR("%s: %s.%s: empty range (min %g > max %g)", f, where, key, p->lo, p->hi);
     if (p->log && p->lo <= 0) return SPEC_ERR("%s: %s.%s: log sampling needs min > 0", f, where, key);
     if (p->target == SWEEP_TGT_ATYPE) return SPEC_ERR("%s: %s.%s: cannot be sampled (give a list)", f, where, key);
+    if (p->target == SWEEP_TGT_WBITS && (p->lo < 1 || p->hi > 4))
+      return SPEC_ERR("%s: %s.%s: weight bits must lie in 1..4", f, where, key);
+    if (p->target == SWEEP_TGT_CFG) {
+      json_t *b[2] = {p->integer ? json_integer((json_int_t)ceil(p->lo)) : json_real(p->lo),
+                      p->integer ? json_integer((json_int_t)floor(p->hi)) : json_real(p->hi)};
+      int rc = check_value(s, where, key, ".min", b[0], err);
+      if (!rc) rc = check_value(s, where, key, ".max", b[1], err);
+      json_decref(b[0]);
+      json_decref(b[1]);
+      if (rc) return rc;
+    }
     s->nparam++;
     return CODA_OK;
   }
@@ -187,6 +217,12 @@ static int parse_param(sweep_spec_t *s, const char *key, json_t *v, int sampled,
     if (!json_is_number(x) && !json_is_string(x) && !json_is_boolean(x)) {
       json_decref(vals);
       return SPEC_ERR("%s: params.%s[%zu]: expected a number, string or boolean", f, key, i);
+    }
+    char idx[32];
+    snprintf(idx, sizeof idx, "[%zu]", i);
+    if (p->target == SWEEP_TGT_CFG && check_value(s, "params", key, idx, x, err)) {
+      json_decref(vals);
+      return err->code;
     }
   }
   p->vals = vals;
