@@ -26,7 +26,7 @@ DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosy
 # SystemC 2.3.4 with TLM-2.0: the wrapper in sim/systemc/ and its example platform.
 DEB_PKGS += libsystemc-dev
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c sim/npu/*.c sim/serve/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)

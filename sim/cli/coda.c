@@ -31,6 +31,7 @@
 #include "../ref/refgemm.h"
 #include "../scalesim/scalesim.h"
 #include "../sweep/sweep.h"
+#include "../serve/serve.h"
 
 #define MAX_SETS 64
 
@@ -100,7 +101,10 @@ static const char *const USAGE_REPORT =
     "  (coda energy at the design's own fmax) and energy efficiency, at own fmax and at the\n"
     "  slowest design's fmax, gains over the base variant (bit-slice: over the bit-parallel\n"
     "  array of equal area); the bit-slice array per operand distribution; a gnuplot PNG next\n"
-    "  to --md OUT.\n";
+    "  to --md OUT.\n"
+    "coda report neupims [--models ..] [--batches 64,256,512] [--md OUT] [--json OUT] [--quick] ...\n"
+    "  neupims: the NeuPIMs serving modes across GPT-3 7B/13B/30B/175B and batch sizes\n"
+    "  (`coda report neupims --help` for the options; docs/neupims.md).\n";
 static const char *const USAGE_COSIM =
     "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
     "                 [--bench] [--inject-bug NAME]\n"
@@ -391,6 +395,10 @@ static int cmd_run(const cli_t *c) {
   arch_cfg_t cfg;
   if (!c->arch) return usage_err("run: --arch A.json is required%s", "");
   if (load_cfg(c, &cfg, &err)) return fail(&err);
+  if (cfg.npu_enabled) { /* the NeuPIMs serving simulator (sim/serve/serve.h) */
+    if (c->gemm || c->npos != 1) return usage_err("run: an NPU config (npu.enabled) takes one serving workload file%s", "");
+    return serve_run_main(c->arch, c->sets, c->nsets, c->pos[0], c->json_out);
+  }
   int functional = c->check || c->functional;
   cbin_t prog;
   memset(&prog, 0, sizeof prog);
@@ -507,6 +515,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "disasm")) fn = cmd_disasm;
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
   else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "sweep")) return sweep_report_main(argc, argv);
+  else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "neupims")) return serve_report_main(argc, argv);
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
   else if (!strcmp(c.cmd, "sweep")) return sweep_main(argc, argv);
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);
