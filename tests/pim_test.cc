@@ -337,6 +337,29 @@ TEST(OraclePim, DualActToGactSameBankIsTrrdLBlockedIsTrc) {
   }
 }
 
+TEST(OraclePim, DualNormalActsDoNotPushBackGacts) {
+  // reads that each need an ACT, in both ranks, arriving every 2 cycles
+  // while the first G_ACT waits for the GWRITE: PIM priority holds back the
+  // normal ACTs that would push it back (those within tFAW of it), so the
+  // job keeps its idle schedule (the ACTs that go during a PIM_GEMV may
+  // delay a next row's G_ACTs: not held)
+  Sim s({"hbm.pim_mode=dual"});
+  hbm_pim_job_t j{1, 16, 1, 60};
+  int64_t first_gact = expect(s, 0, j).gact[0][0];
+  std::vector<Item> v = {pim(0, j.k, j.rows, j.gwrites, j.row)};
+  for (uint32_t i = 0; i < 24; i++)
+    v.push_back(rd(s.addr(0, i % 2, i / 2 % 4, i / 8 % 4, 9), (cyc_t)(first_gact - P(tfaw) - 20 + 2 * i)));
+  s.run(v);
+  check(s, expect(s, 0, j), "dual with normal ACTs");
+  EXPECT_EQ(s.of(HBM_CMD_RD).size(), 24u);
+  size_t before = 0;
+  for (auto &a : s.of(HBM_CMD_ACT)) {
+    EXPECT_FALSE((int64_t)a.t > first_gact - P(tfaw) && (int64_t)a.t < first_gact) << a.t;  // held
+    before += (int64_t)a.t <= first_gact - P(tfaw);
+  }
+  EXPECT_GT(before, 0u);  // the earlier ones went
+}
+
 TEST(OraclePim, DualNormalReadBeforeCompCostsNothing) {
   Sim s({"hbm.pim_mode=dual"});
   hbm_pim_job_t j{1, 8, 0, 60};

@@ -408,6 +408,7 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
       if (tt <= t) { do_col(h, c, ci, q, qn, i, col == HBM_CMD_WR, t, why); return 1; }
     } else {
       if (cls == CL_CONF && bk->n_hit[qi] && !capped) continue; /* its row still has hits */
+      if (cls == CL_CLOSED && (c->pim_hold >> e->rank & 1)) continue; /* a G_ACT waits for this rank */
       tt = earliest(h, c, e->bank, cls == CL_CONF ? HBM_CMD_PRE : HBM_CMD_ACT, &why);
       if (e->ready > tt) { tt = e->ready; why = HBM_RULE_NONE; }
       if (tt <= t) {

@@ -70,7 +70,10 @@
  *   PIM_PRECHARGE  closes every PIM row: after that occupancy and tRAS.
  * The channel-level rules are data (hbm_pim_timing.def). PIM commands have
  * priority: the job's next command issues whenever its rules allow, before
- * any normal command of that cycle.
+ * any normal command of that cycle, and while a G_ACT waits, the normal ACTs
+ * of its rank (and of the next G_ACTs' ranks) that would push it back
+ * (now + tFAW > its earliest cycle) wait too. Normal ACTs during a PIM_GEMV are not held and may delay the next
+ * weight row's G_ACTs.
  *   dual: each bank keeps a second open-row state (popen, pnext) for PIM;
  *     a G_ACT's and a PIM_PRECHARGE's same-bank rules go there, so a normal
  *     ACT and a G_ACT of one bank are only tRRD_L (and tFAW) apart instead

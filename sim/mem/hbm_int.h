@@ -114,6 +114,7 @@ typedef struct hbm_chan {
   hbm_pjob_t *pq;      /* job FIFO (ring), the head is the one running */
   uint32_t pq_head, pq_n, pq_cap;
   int pim_own;         /* blocked mode: the head job owns the channel (normal commands wait) */
+  uint32_t pim_hold;   /* ranks whose normal ACTs wait: they would push back the next G_ACT */
   cyc_t pnext[PS_N];   /* earliest GWRITE, G_ACT, PIM_GEMV, PIM_PRECHARGE (hbm_pim_timing.def) */
   uint8_t pwhy[PS_N];
   hbm_pim_stats_t pst;

@@ -170,6 +170,7 @@ static int pim_step(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *next, 
   int64_t gemv = gemv_cyc(h, J->j.k);
   uint32_t ngact = h->nbank_ch / h->p.gact_banks;
   uint8_t why = HBM_RULE_NONE;
+  c->pim_hold = 0;
   if (t < J->submit) { *next = MIN(*next, J->submit); return 0; }
   switch (J->phase) {
     case PH_HEADER: {
@@ -233,7 +234,15 @@ static int pim_step(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *next, 
         cyc_t f = R->faw[(R->faw_i + 4 - k) & 3] + (cyc_t)h->t.tfaw;
         if (f > e) { e = f; why = HBM_RULE_FAW; }
       }
-      if (e > t) { *next = MIN(*next, e); return 0; }
+      if (e > t) {
+        /* priority: a normal ACT now would push a G_ACT of its rank to at
+         * least t + tFAW (the window); hold back those of the ranks of this
+         * G_ACT and of the next ones (one a cycle after it at the earliest) */
+        for (uint32_t i = 0; i < h->nrank && g + i < ngact; i++)
+          if (t + (cyc_t)h->t.tfaw > e + i) c->pim_hold |= 1u << ((g + i) % h->nrank);
+        *next = MIN(*next, e);
+        return 0;
+      }
       uint32_t row = J->j.row + J->r;
       for (uint32_t m = 0; m < n; m++) {
         uint32_t b = gact_bank(h, g, m);
