@@ -42,7 +42,7 @@ enum { SERVE_QKV = 0, SERVE_ATTN, SERVE_PROJ, SERVE_FFN };
 extern const char *const SERVE_STAGE_NAMES[SERVE_STAGES];
 
 enum { SERVE_MODE_NPU_ONLY = 0, SERVE_MODE_NPU_PIM, SERVE_MODE_PIM_LB, SERVE_MODE_PIM_DUAL,
-       SERVE_MODE_PIM_IL, SERVE_MODE_NEUPIMS, SERVE_MODE_COUNT };
+       SERVE_MODE_PIM_IL, SERVE_MODE_NEUPIMS, SERVE_MODE_PIM_SPLIT, SERVE_MODE_COUNT };
 enum { SERVE_DS_SHAREGPT = 0, SERVE_DS_ALPACA = 1 };
 
 /* The model, from a model descriptor (workloads/README.md format). */
@@ -69,7 +69,8 @@ typedef struct serve_mode_flags {
   int pim;   /* attention in PIM */
   int dual;  /* hbm.pim_mode dual (else blocked) */
   int lb;    /* greedy load-balanced channels (else round robin) */
-  int il;    /* sub-batch interleaving */
+  int il;    /* two sub-batches per channel */
+  int ser;   /* ... run one after the other: no NPU task starts while an attention runs */
 } serve_mode_flags_t;
 void serve_mode_flags(int mode, serve_mode_flags_t *f);
 

@@ -8,7 +8,7 @@
 #include "serve.h"
 
 static const char *const MODE_NAMES[SERVE_MODE_COUNT] = {"npu-only", "npu+pim", "pim-lb", "pim-dual", "pim-il",
-                                                         "neupims"};
+                                                         "neupims", "pim-split"};
 static const char *const FID_NAMES[2] = {"full", "rate"};
 
 void serve_print(const arch_cfg_t *cfg, const serve_wl_t *w, const serve_result_t *r, FILE *f) {

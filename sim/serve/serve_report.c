@@ -20,7 +20,7 @@ const char *const SERVE_REPORT_USAGE =
     "                    [--batches 64,256,512] [--modes M1,M2..] [--dataset sharegpt|alpaca]\n"
     "                    [--iterations N] [--sim-layers N] [--requests-per-batch N] [--seed N]\n"
     "                    [-j N] [--md OUT.md] [--json OUT.json] [--quick]\n"
-    "  Runs every model x batch x serving mode (serve.mode; default all six) on the NeuPIMs\n"
+    "  Runs every model x batch x serving mode (serve.mode; default all seven) on the NeuPIMs\n"
     "  system (default config sim/configs/neupims.json) and prints tokens/s per mode, the\n"
     "  speedups of neupims over npu-only and npu+pim, and NPU MAC / PIM / memory-bandwidth\n"
     "  utilizations. Each point decodes --iterations iterations (default 32) of a trace of\n"
@@ -31,7 +31,7 @@ const char *const SERVE_REPORT_USAGE =
     "  iterations, 2 simulated layers (CI).\n";
 
 static const char *const MODE_NAMES[SERVE_MODE_COUNT] = {"npu-only", "npu+pim", "pim-lb", "pim-dual", "pim-il",
-                                                         "neupims"};
+                                                         "neupims", "pim-split"};
 static const struct { const char *tag; uint32_t tp; } MODELS[] = {{"7b", 4}, {"13b", 4}, {"30b", 4}, {"175b", 8}};
 #define NMODELS 4
 #define MAXB 16
@@ -155,7 +155,8 @@ int serve_report_main(int argc, char **argv) {
   }
   for (int i = 0; i < nmo; i++) {
     moi[i] = -1;
-    if (!mos) { moi[i] = i; continue; }
+    static const int ORDER[SERVE_MODE_COUNT] = {0, 1, 2, 3, 6, 4, 5}; /* ablations in between */
+    if (!mos) { moi[i] = ORDER[i]; continue; }
     for (int k = 0; k < SERVE_MODE_COUNT; k++) if (!strcmp(modes[i], MODE_NAMES[k])) moi[i] = k;
     if (moi[i] < 0) { fprintf(stderr, "coda: report neupims: --modes: unknown mode '%s'\n", modes[i]); return 2; }
   }

@@ -54,12 +54,13 @@ const char *const SERVE_STAGE_NAMES[SERVE_STAGES] = {"qkv", "attention", "projec
 
 void serve_mode_flags(int mode, serve_mode_flags_t *f) {
   static const serve_mode_flags_t T[SERVE_MODE_COUNT] = {
-      {0, 0, 0, 0}, /* npu-only */
-      {1, 0, 0, 0}, /* npu+pim: blocked, round robin, serial */
-      {1, 0, 1, 0}, /* pim-lb */
-      {1, 1, 1, 0}, /* pim-dual */
-      {1, 0, 1, 1}, /* pim-il */
-      {1, 1, 1, 1}, /* neupims */
+      {0, 0, 0, 0, 0}, /* npu-only */
+      {1, 0, 0, 0, 0}, /* npu+pim: blocked, round robin, serial */
+      {1, 0, 1, 0, 0}, /* pim-lb */
+      {1, 1, 1, 0, 0}, /* pim-dual */
+      {1, 0, 1, 1, 0}, /* pim-il */
+      {1, 1, 1, 1, 0}, /* neupims */
+      {1, 1, 1, 1, 1}, /* pim-split: neupims' sub-batches, serial */
   };
   *f = T[mode];
 }
@@ -139,6 +140,7 @@ typedef struct eng {
   double *load;            /* per channel estimated latency */
   sbatch_t sb[2];
   int nsb;
+  int attn_busy;           /* attentions in progress */
   /* NPU */
   task_t *tq; uint32_t tq_h, tq_n, tq_cap;
   task_t cur; int has_cur, opi;
@@ -405,6 +407,7 @@ static void task_done(eng_t *e, cyc_t t) {
   const task_t *k = &e->cur;
   int s = k->sb;
   if (k->kind == TASK_ATTN) {
+    e->attn_busy--;
     e->it.stage[SERVE_ATTN] += (double)(t - e->sb[s].attn_start);
     push_task(e, s, k->layer, TASK_POST);
   } else if (k->kind == TASK_PRE) {
@@ -425,6 +428,7 @@ static void attn_begin(eng_t *e, int s, cyc_t t) {
   int layer = attn_layer(e);
   b->attn_start = t;
   b->layer = layer;
+  e->attn_busy++;
   if (!e->f.pim) {
     task_t k;
     memset(&k, 0, sizeof k);
@@ -442,7 +446,7 @@ static int npu_step(eng_t *e, cyc_t t) {
   int ch = 0;
   for (;;) {
     if (!e->has_cur) {
-      if (!e->tq_n) return ch;
+      if (!e->tq_n || (e->f.ser && e->attn_busy)) return ch;
       e->cur = e->tq[e->tq_h];
       e->tq_h = (e->tq_h + 1) % e->tq_cap; e->tq_n--;
       e->has_cur = 1; e->opi = 0;
@@ -498,6 +502,7 @@ static void on_event(eng_t *e, ev_t v, cyc_t t) {
   }
   sbatch_t *b = &e->sb[r->sb];
   if (--b->attn_pending == 0) {
+    e->attn_busy--;
     e->it.stage[SERVE_ATTN] += (double)(t - b->attn_start);
     push_task(e, r->sb, b->layer, TASK_POST);
   }
