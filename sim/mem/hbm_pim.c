@@ -10,7 +10,13 @@
  * PIM row-buffer slots (dual) or its only ones (blocked). Admission is
  * refresh-aware: a PIM_HEADER issues only when no rank of the channel is
  * refreshing and the job's idle-channel latency ends by every rank's next
- * refresh due cycle. */
+ * refresh due cycle.
+ * Leaves out: the GEMV's data (timing and energy only; the bank datapath
+ * is sim/pim), READRES data-bus contention in dual mode, the COMPs'
+ * internal column reads in the IDD energy.
+ * RTL twin: none (a memory is an environment, not a block).
+ * Constants: the hbm.pim_* keys of sim/core/params.def (REFERENCES.md
+ * NeuPIMs; Horowitz 45 nm for the FP16 energies). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
