@@ -370,7 +370,7 @@ static const char *const METHOD[][2] = {
              "sum over modules of instances x module area (no optimization across module boundaries)."},
     {"fmax", "`coda area`: OpenSTA critical path of the flat netlist synthesized for delay (abc -D at core.freq_mhz's "
              "period, buffering and gate sizing), fmax = 1 / critical path; `timing` says whether the whole core "
-             "or the area flow's tile was timed (tree N <= 8 and M <= 2, grids 4 x 4, bit-slice C <= 4)."},
+             "or the area flow's tile was timed (tree and cube N <= 4 and M <= 2, grids 4 x 4, bit-slice C <= 4)."},
     {"MACs/cycle", "INT8 x INT8 MACs per cycle measured on the block's C twin (sim/tpe). tree, cube: one beat per "
                    "cycle, blocks of 16 beats back to back, 64 blocks; MACs of the blocks finished between the first "
                    "and the last `done` pulse over the cycles between them (steady state). Grids: one fold from reset "

@@ -124,8 +124,8 @@ static const area_block_t BLOCKS[] = {
       {"carry-save trees", {"tpe_tree_csa"}},
       {"multipliers (CPA)", {"tpe_tree_mul"}},
       {"adder trees", {"tpe_tree_addtree"}}},
-     {{"tpe.n", 8}, {"tpe.m", 2}},
-     "columns share only the A operand and rows only the B operands; the tile (N <= 8, M <= 2) keeps "
+     {{"tpe.n", 4}, {"tpe.m", 2}},
+     "columns share only the A operand and rows only the B operands; the tile (N <= 4, M <= 2) keeps "
      "every register-to-register path (not measured against --method full for the cube)",
      tpe_tree_area_check},
     {"tpe_bs", "bit-slice array (OPT3/OPT4C): R x C sparse-digit bit-serial PEs, column FIFOs and sync; tpe.bs_variant opt3|opt4c, tpe.encoding mbe|ent",
