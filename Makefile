@@ -26,7 +26,7 @@ DEB_PKGS := libjansson-dev zlib1g-dev libgtest-dev g++ pkg-config verilator yosy
 # SystemC 2.3.4 with TLM-2.0: the wrapper in sim/systemc/ and its example platform.
 DEB_PKGS += libsystemc-dev
 
-LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c sim/npu/*.c sim/serve/*.c) \
+LIB_SRCS := $(wildcard sim/core/*.c sim/mem/*.c sim/dev/*.c sim/lut/*.c sim/mac/*.c sim/tpe/*.c sim/ref/*.c sim/cosim/*.c sim/area/*.c sim/energy/*.c sim/scalesim/*.c sim/pim/*.c sim/sweep/*.c sim/npu/*.c sim/serve/*.c sim/t3/*.c) \
             $(filter-out isa/isagen.c,$(wildcard isa/*.c)) \
             $(wildcard compiler/*.c) $(wildcard reports/*.c)
 CLI_SRCS := $(wildcard sim/cli/*.c)
@@ -165,7 +165,7 @@ fusion: deps $(B)/coda
 
 lint: deps $(B)/coda
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. $(LIB_SRCS) $(CLI_SRCS)
-	@for top in lut_tc_cosim_top mac_tc_cosim_top tpe_tree_cosim_top tpe_bs_cosim_top tpe_grid_cosim_top pim_bank_cosim_top; do \
+	@for top in lut_tc_cosim_top mac_tc_cosim_top tpe_tree_cosim_top tpe_bs_cosim_top tpe_grid_cosim_top pim_bank_cosim_top t3_tracker_cosim_top; do \
 	  d=rtl/$${top%_cosim_top}; [ -d $$d ] || d=rtl/$${top%%_*}; \
 	  verilator --lint-only -Wall -Irtl/include $$(ls rtl/lint_waivers.vlt 2>/dev/null) $$d/*.v --top-module $$top || exit 1; \
 	  echo "verilator --lint-only -Wall $$d: clean"; \

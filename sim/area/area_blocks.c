@@ -21,6 +21,7 @@
 #include "../lut/lut_precompute.h"
 #include "../mac/mac_array.h"
 #include "../pim/pim_bank.h"
+#include "../t3/tracker.h"
 #include "../tpe/tpe_bs.h"
 #include "../tpe/tpe_grid.h"
 #include "../tpe/tpe_tree.h"
@@ -91,6 +92,15 @@ static int pim_bank_area_check(const arch_cfg_t *c, coda_err_t *err) {
   return CODA_OK;
 }
 
+/* t3_tracker: every table size and queue depth the C twin takes. */
+static int t3_tracker_area_check(const arch_cfg_t *c, coda_err_t *err) {
+  t3_tracker_cfg_t t = t3_tracker_cfg_of(c);
+  coda_err_t e = {0};
+  int rc = t3_tracker_check(&t, &e);
+  if (rc) return coda_errf(err, rc, "t3_tracker: %s (rtl/t3 supports what the C twin does)", e.msg);
+  return CODA_OK;
+}
+
 /* ---- the registry -------------------------------------------------------- */
 
 /* Timing tiles: at most 2 rows x 8 columns (16 PEs), small enough that the
@@ -157,6 +167,14 @@ static const area_block_t BLOCKS[] = {
      "the datapath (multipliers, adder tree, accumulator) does not shrink with the tile; only the storage read "
      "muxes (rows x cols words) do (not measured against --method full)",
      pim_bank_area_check},
+    {"t3_tracker", "T3 track-and-trigger table: t3.tracker_entries direct-mapped entries (tag, count, local/remote/DMA counters, DMA descriptor), two update ports, trigger queue of t3.tracker_queue descriptors",
+     "t3_tracker", "rtl/t3",
+     {{"entries (tag, counters, descriptor)", {"t3_tracker_entry"}},
+      {"trigger queue", {"t3_tracker_queue"}}},
+     {{"t3.tracker_entries", 16}},
+     "an entry's count-and-compare path does not shrink with the tile; only the hit and descriptor read muxes "
+     "(log2 entries levels) do (not measured against --method full)",
+     t3_tracker_area_check},
 };
 #define NBLOCKS (sizeof BLOCKS / sizeof BLOCKS[0])
 

@@ -32,6 +32,7 @@
 #include "../scalesim/scalesim.h"
 #include "../sweep/sweep.h"
 #include "../serve/serve.h"
+#include "../t3/ring.h"
 
 #define MAX_SETS 64
 
@@ -150,6 +151,7 @@ static void usage_all(FILE *f) {
              "  energy   per-op energy of a block from netlist switching activity\n"
              "  scalesim SCALE-Sim config + topology on the systolic array model\n"
              "  dram     a DRAMsim3-format trace through the HBM2 model\n"
+             "  t3       T3 ring collectives on t3.devices devices (`coda t3 ring --help`)\n"
              "  config   print a resolved config or the parameter docs\n"
              "  sweep    design-space sweep into SQLite (parallel workers, resume, Slurm)\n"
              "  help     this text, or `coda help CMD`\n");
@@ -523,6 +525,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "scalesim")) return scalesim_main(argc, argv);
   else if (!strcmp(c.cmd, "energy")) return energy_main(argc, argv);
   else if (!strcmp(c.cmd, "dram")) return dram_main(argc, argv);
+  else if (!strcmp(c.cmd, "t3")) return t3_main(argc, argv);
   else return usage_err("unknown command '%s'", c.cmd);
   int rc = parse(argc, argv, &c);
   if (rc) return rc;

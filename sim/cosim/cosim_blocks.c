@@ -11,6 +11,7 @@ extern const cosim_block_t cosim_block_tpe_tree; /* blk_tpe_tree.c */
 extern const cosim_block_t cosim_block_tpe_bs; /* blk_tpe_bs.c */
 extern const cosim_block_t cosim_block_tpe_grid; /* blk_tpe_grid.c */
 extern const cosim_block_t cosim_block_pim_bank; /* blk_pim_bank.c */
+extern const cosim_block_t cosim_block_t3_tracker; /* blk_t3_tracker.c */
 
 static const cosim_block_t *const BLOCKS[] = {
     &cosim_block_lut_tc,
@@ -19,6 +20,7 @@ static const cosim_block_t *const BLOCKS[] = {
     &cosim_block_tpe_bs,
     &cosim_block_tpe_grid,
     &cosim_block_pim_bank,
+    &cosim_block_t3_tracker,
 };
 
 const cosim_block_t *cosim_block_at(int i) {
