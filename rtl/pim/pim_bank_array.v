@@ -2,8 +2,10 @@
 // binary16 values), one write port and one combinational read port, every
 // word visible on mem_o (word w at bits w*256). A PIM bank holds two: the
 // bank's rows x columns (word row*cols + col) and the global buffer (word =
-// column). Flip-flops, cleared by rst_ni (a model choice so that the C twin
-// and the RTL start equal; DRAM cells keep their data).
+// column). Flip-flops in one flat vector (one indexed write per clock, which
+// the verilated model evaluates in O(1) words, not O(Words) as with a
+// register per word), cleared by rst_ni (a model choice so that the C twin and the RTL
+// start equal; DRAM cells keep their data).
 // C twin: the bank[] and gbuf[] arrays of pim_bank_t (sim/pim/pim_bank.h),
 // written at the clock by pim_bank_commit().
 module pim_bank_array (clk_i, rst_ni, we_i, waddr_i, wdata_i, raddr_i, rdata_o, mem_o);
@@ -19,17 +21,12 @@ module pim_bank_array (clk_i, rst_ni, we_i, waddr_i, wdata_i, raddr_i, rdata_o, 
   output wire [255:0]          rdata_o;  // word raddr_i, combinational
   output wire [Words*256-1:0]  mem_o;    // every word
 
-  wire [31:0] waddr = {{(32 - AddrBits){1'b0}}, waddr_i};
-  genvar w;
-  generate
-    for (w = 0; w < Words; w = w + 1) begin : g_word
-      reg [255:0] word_q;
-      always @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) word_q <= 256'd0;
-        else if (we_i && waddr == w) word_q <= wdata_i;
-      end
-      assign mem_o[w*256 +: 256] = word_q;
-    end
-  endgenerate
-  assign rdata_o = mem_o[raddr_i*256 +: 256];
+  // one flat register vector: word w at bits w*256 (one indexed write per clock)
+  reg [Words*256-1:0] mem_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) mem_q <= 0;
+    else if (we_i) mem_q[waddr_i*256 +: 256] <= wdata_i;
+  end
+  assign mem_o   = mem_q;
+  assign rdata_o = mem_q[raddr_i*256 +: 256];
 endmodule
