@@ -20,7 +20,7 @@
  *   count    updates to programmed tiles on both ports (the stimulus reads
  *            the twin's table to pick valid entries), the DMA ready with a
  *            per-phase probability (1, 1/2, 1/8 or 0: the queue fills and
- *            updates stall), a configuration write 1 cycle in 8;
+ *            updates stall), a configuration write 1 cycle in 3;
  *   simul    simultaneous completions: both ports hit two entries one
  *            update short of their counts in the same cycle (and the same
  *            entry from both ports, which passes the count: "over"), with
@@ -28,9 +28,9 @@
  *   miss     updates to unprogrammed tiles (random ids, entries freed by
  *            count-0 writes) and the undefined kind 3;
  *   reset    count-phase traffic with a reset in 1 cycle of 24;
- *   big      one entry programmed with a count of 200..1200 (1 phase in 4:
- *            up to 65535) hammered by both ports until it fires (bounded at
- *            40000 cycles): the counters' upper bits.
+ *   big      one entry programmed with a count of 200..1200 (in the random
+ *            picks, 1 in 8: up to 65535) hammered by both ports until it
+ *            fires (bounded at 40000 cycles): the counters' upper bits.
  * Then random phases (everything random: writes 1 in 4, updates half hits,
  * half random ids, random kinds, the DMA ready half the time; a reset 1
  * cycle in 8192) and the directed kinds again, picked at random. Ports that
@@ -185,7 +185,7 @@ static void t3_stimulus(void *p, uint64_t cycle, uint64_t *in) {
       b->rst = (r >> 48) % 24 == 0;
       /* fall through */
     case PH_COUNT:
-      s.cfg_valid = (r >> 56) % 8 == 0;
+      s.cfg_valid = (r >> 56) % 3 == 0;
       for (int q = 0; q < 2; q++) {
         const int i = pick_valid(b, 0);
         s.uv[q] = (r2 >> (40 + q)) & 1 ? 1 : (r2 >> 44) % 4 == 0;
@@ -216,7 +216,8 @@ static void t3_stimulus(void *p, uint64_t cycle, uint64_t *in) {
       if (!e->valid || e->expect < 200) { /* program it (again) */
         s.cfg_valid = 1;
         s.cfg_tile = (s.cfg_tile & ~(E - 1)) | b->big_idx;
-        s.cfg_expect = (r >> 20) % 4 == 0 ? 200 + (uint32_t)(r >> 24) % 65336 : 200 + (uint32_t)(r >> 24) % 1001;
+        s.cfg_expect = b->phases > PH_DIRECTED && (r >> 20) % 8 == 0 ? 200 + (uint32_t)(r >> 24) % 65336
+                                                                    : 200 + (uint32_t)(r >> 24) % 1001;
         s.cfg_rearm = 0;
       } else {
         for (int q = 0; q < 2; q++) s.uv[q] = 1, s.ut[q] = tile_of(b, b->big_idx);
