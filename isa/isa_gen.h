@@ -16,6 +16,15 @@ typedef enum isa_op {
   ISA_OP_TPRE, /* 0x21 element-wise op and/or table precompute of the m x k ABUF tile at saddr into TBUF taddr */
   ISA_OP_LMMA, /* 0x20 LUT GEMM: tables at taddr times the LUT-layout weight tile at waddr into CBUF caddr */
   ISA_OP_MMA, /* 0x30 MAC GEMM: ABUF tile at aaddr times the dequantized weight tile at waddr into CBUF caddr */
+  ISA_OP_PIM_HEADER, /* 0x60 PIM_HEADER: announce a GEMV job of rows weight rows x k COMPs per bank on channel ch (admitted only if it ends before the next refresh) */
+  ISA_OP_GWRITE, /* 0x61 GWRITE: copy the input vector at daddr into channel ch's global buffer ((tCCD_S + tCCD_L) x 32 cycles) */
+  ISA_OP_G_ACT, /* 0x62 G_ACT: open PIM row prow in the 4 banks of set gact of channel ch (one per bank group; limited by tFAW) */
+  ISA_OP_COMP, /* 0x63 COMP: every bank of channel ch multiplies column pcol of its open PIM row by the global buffer and accumulates */
+  ISA_OP_READRES, /* 0x64 READRES: read every bank's accumulated result of channel ch */
+  ISA_OP_PIM_GEMV, /* 0x65 PIM_GEMV: k COMPs and the READRES on channel ch as one command (2 x (max(k, 6) + 1) cycles) */
+  ISA_OP_PIM_PRECHARGE, /* 0x66 PIM_PRECHARGE: close every open PIM row of channel ch */
+  ISA_OP_NPU_GEMM, /* 0x70 NPU GEMM on the weight-stationary arrays: FP16 activations at aaddr times the weights at waddr (streamed by ld) into caddr */
+  ISA_OP_NPU_VEC, /* 0x71 NPU vector-unit operation vop over elems FP16 elements from saddr into caddr */
   ISA_OP_COUNT
 } isa_op_e;
 
@@ -28,6 +37,15 @@ typedef enum isa_op {
 #define ISA_OPC_TPRE 0x21u
 #define ISA_OPC_LMMA 0x20u
 #define ISA_OPC_MMA 0x30u
+#define ISA_OPC_PIM_HEADER 0x60u
+#define ISA_OPC_GWRITE 0x61u
+#define ISA_OPC_G_ACT 0x62u
+#define ISA_OPC_COMP 0x63u
+#define ISA_OPC_READRES 0x64u
+#define ISA_OPC_PIM_GEMV 0x65u
+#define ISA_OPC_PIM_PRECHARGE 0x66u
+#define ISA_OPC_NPU_GEMM 0x70u
+#define ISA_OPC_NPU_VEC 0x71u
 
 /* mask: units SYNC waits for (queue empty, nothing in flight) */
 #define ISA_SYNC_DMA 1u
@@ -71,6 +89,15 @@ typedef enum isa_ew {
   ISA_EW_RELU, /* 5 */
   ISA_EW_COUNT
 } isa_ew_e;
+
+/* vop: NPU vector-unit operation */
+typedef enum isa_vop {
+  ISA_VOP_LAYERNORM, /* 0 */
+  ISA_VOP_SOFTMAX, /* 1 */
+  ISA_VOP_GELU, /* 2 */
+  ISA_VOP_ADD, /* 3 */
+  ISA_VOP_COUNT
+} isa_vop_e;
 
 /* Field widths and valid values. */
 #define ISA_F_MASK_BITS 3
@@ -139,6 +166,27 @@ typedef enum isa_ew {
 #define ISA_F_CADDR_BITS 20
 #define ISA_F_CADDR_MIN 0u
 #define ISA_F_CADDR_MAX 1048575u
+#define ISA_F_CH_BITS 10
+#define ISA_F_CH_MIN 0u
+#define ISA_F_CH_MAX 1023u
+#define ISA_F_PROW_BITS 24
+#define ISA_F_PROW_MIN 0u
+#define ISA_F_PROW_MAX 16777215u
+#define ISA_F_GWRITES_BITS 8
+#define ISA_F_GWRITES_MIN 0u
+#define ISA_F_GWRITES_MAX 255u
+#define ISA_F_PCOL_BITS 8
+#define ISA_F_PCOL_MIN 0u
+#define ISA_F_PCOL_MAX 255u
+#define ISA_F_GACT_BITS 4
+#define ISA_F_GACT_MIN 0u
+#define ISA_F_GACT_MAX 15u
+#define ISA_F_VOP_BITS 2
+#define ISA_F_VOP_MIN 0u
+#define ISA_F_VOP_MAX 3u
+#define ISA_F_ELEMS_BITS 24
+#define ISA_F_ELEMS_MIN 0u
+#define ISA_F_ELEMS_MAX 16777215u
 
 /* Field positions per instruction (bit numbers in the 128-bit word). */
 #define ISA_SYNC_MASK_LSB 8
@@ -227,6 +275,58 @@ typedef enum isa_ew {
 #define ISA_MMA_WADDR_MSB 107
 #define ISA_MMA_CADDR_LSB 108
 #define ISA_MMA_CADDR_MSB 127
+#define ISA_PIM_HEADER_CH_LSB 8
+#define ISA_PIM_HEADER_CH_MSB 17
+#define ISA_PIM_HEADER_ROWS_LSB 18
+#define ISA_PIM_HEADER_ROWS_MSB 33
+#define ISA_PIM_HEADER_K_LSB 34
+#define ISA_PIM_HEADER_K_MSB 49
+#define ISA_PIM_HEADER_GWRITES_LSB 50
+#define ISA_PIM_HEADER_GWRITES_MSB 57
+#define ISA_GWRITE_CH_LSB 8
+#define ISA_GWRITE_CH_MSB 17
+#define ISA_GWRITE_DADDR_LSB 18
+#define ISA_GWRITE_DADDR_MSB 57
+#define ISA_G_ACT_CH_LSB 8
+#define ISA_G_ACT_CH_MSB 17
+#define ISA_G_ACT_PROW_LSB 18
+#define ISA_G_ACT_PROW_MSB 41
+#define ISA_G_ACT_GACT_LSB 42
+#define ISA_G_ACT_GACT_MSB 45
+#define ISA_COMP_CH_LSB 8
+#define ISA_COMP_CH_MSB 17
+#define ISA_COMP_PCOL_LSB 18
+#define ISA_COMP_PCOL_MSB 25
+#define ISA_READRES_CH_LSB 8
+#define ISA_READRES_CH_MSB 17
+#define ISA_PIM_GEMV_CH_LSB 8
+#define ISA_PIM_GEMV_CH_MSB 17
+#define ISA_PIM_GEMV_PROW_LSB 18
+#define ISA_PIM_GEMV_PROW_MSB 41
+#define ISA_PIM_GEMV_K_LSB 42
+#define ISA_PIM_GEMV_K_MSB 57
+#define ISA_PIM_PRECHARGE_CH_LSB 8
+#define ISA_PIM_PRECHARGE_CH_MSB 17
+#define ISA_NPU_GEMM_M_LSB 8
+#define ISA_NPU_GEMM_M_MSB 23
+#define ISA_NPU_GEMM_N_LSB 24
+#define ISA_NPU_GEMM_N_MSB 39
+#define ISA_NPU_GEMM_K_LSB 40
+#define ISA_NPU_GEMM_K_MSB 55
+#define ISA_NPU_GEMM_AADDR_LSB 68
+#define ISA_NPU_GEMM_AADDR_MSB 87
+#define ISA_NPU_GEMM_WADDR_LSB 88
+#define ISA_NPU_GEMM_WADDR_MSB 107
+#define ISA_NPU_GEMM_CADDR_LSB 108
+#define ISA_NPU_GEMM_CADDR_MSB 127
+#define ISA_NPU_VEC_VOP_LSB 8
+#define ISA_NPU_VEC_VOP_MSB 9
+#define ISA_NPU_VEC_ELEMS_LSB 10
+#define ISA_NPU_VEC_ELEMS_MSB 33
+#define ISA_NPU_VEC_SADDR_LSB 34
+#define ISA_NPU_VEC_SADDR_MSB 53
+#define ISA_NPU_VEC_CADDR_LSB 54
+#define ISA_NPU_VEC_CADDR_MSB 73
 
 /* A decoded instruction: op plus every field of the table; fields the op
  * does not have are 0. */
@@ -254,6 +354,13 @@ typedef struct isa_insn {
   uint32_t taddr; /* TBUF byte address of the tables */
   uint32_t waddr; /* WBUF byte address of the weight tile (zero points follow it) */
   uint32_t caddr; /* CBUF byte address of the accumulator tile (row sums follow it) */
+  uint32_t ch; /* HBM channel a PIM command goes to (broadcast to every bank of it) */
+  uint32_t prow; /* DRAM row a PIM command opens (the first weight row of a GEMV job) */
+  uint32_t gwrites; /* GWRITEs a PIM GEMV job starts with (its input vector into the global buffer) */
+  uint32_t pcol; /* column of the open PIM row (pim_mults x 2 B) a COMP multiplies */
+  uint32_t gact; /* set of 4 banks (one per bank group) a G_ACT activates */
+  uint32_t vop; /* NPU vector-unit operation */
+  uint32_t elems; /* elements an NPU vector operation processes */
 } isa_insn_t;
 
 /* Fields, in table order. */
@@ -280,6 +387,13 @@ typedef enum isa_field {
   ISA_F_TADDR,
   ISA_F_WADDR,
   ISA_F_CADDR,
+  ISA_F_CH,
+  ISA_F_PROW,
+  ISA_F_GWRITES,
+  ISA_F_PCOL,
+  ISA_F_GACT,
+  ISA_F_VOP,
+  ISA_F_ELEMS,
   ISA_F_COUNT
 } isa_field_e;
 

@@ -408,7 +408,7 @@ TEST(IsaParse, ErrorsNameLineAndField) {
   struct {
     std::string line, want;
   } cases[] = {
-      {"lmmx m=1", "t.s:7: 'lmmx': expected a mnemonic (sync, ld, st, tpre, lmma, mma)"},
+      {"lmmx m=1", "t.s:7: 'lmmx': expected a mnemonic (sync, ld, st, tpre, lmma, mma, "},
       {"LMMA m=1", "t.s:7: 'LMMA': expected a mnemonic"},
       {"sync mask=1 mask=2", "t.s:7: sync: field 'mask': expected once, given twice"},
       {"sync", "t.s:7: sync: field 'mask': expected, but missing"},

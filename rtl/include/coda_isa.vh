@@ -24,6 +24,15 @@ localparam [7:0] ISA_OPC_ST = 8'h11;
 localparam [7:0] ISA_OPC_TPRE = 8'h21;
 localparam [7:0] ISA_OPC_LMMA = 8'h20;
 localparam [7:0] ISA_OPC_MMA = 8'h30;
+localparam [7:0] ISA_OPC_PIM_HEADER = 8'h60;
+localparam [7:0] ISA_OPC_GWRITE = 8'h61;
+localparam [7:0] ISA_OPC_G_ACT = 8'h62;
+localparam [7:0] ISA_OPC_COMP = 8'h63;
+localparam [7:0] ISA_OPC_READRES = 8'h64;
+localparam [7:0] ISA_OPC_PIM_GEMV = 8'h65;
+localparam [7:0] ISA_OPC_PIM_PRECHARGE = 8'h66;
+localparam [7:0] ISA_OPC_NPU_GEMM = 8'h70;
+localparam [7:0] ISA_OPC_NPU_VEC = 8'h71;
 
 localparam integer ISA_F_MASK_BITS = 3;
 localparam integer ISA_F_BUF_BITS = 2;
@@ -47,6 +56,13 @@ localparam integer ISA_F_AADDR_BITS = 20;
 localparam integer ISA_F_TADDR_BITS = 20;
 localparam integer ISA_F_WADDR_BITS = 20;
 localparam integer ISA_F_CADDR_BITS = 20;
+localparam integer ISA_F_CH_BITS = 10;
+localparam integer ISA_F_PROW_BITS = 24;
+localparam integer ISA_F_GWRITES_BITS = 8;
+localparam integer ISA_F_PCOL_BITS = 8;
+localparam integer ISA_F_GACT_BITS = 4;
+localparam integer ISA_F_VOP_BITS = 2;
+localparam integer ISA_F_ELEMS_BITS = 24;
 
 // mask: units SYNC waits for (queue empty, nothing in flight)
 localparam [2:0] ISA_SYNC_DMA = 3'd1;
@@ -82,6 +98,13 @@ localparam [2:0] ISA_EW_SILU = 3'd3;
 localparam [2:0] ISA_EW_GELU = 3'd4;
 localparam [2:0] ISA_EW_RELU = 3'd5;
 localparam integer ISA_EW_COUNT = 6;
+
+// vop: NPU vector-unit operation
+localparam [1:0] ISA_VOP_LAYERNORM = 2'd0;
+localparam [1:0] ISA_VOP_SOFTMAX = 2'd1;
+localparam [1:0] ISA_VOP_GELU = 2'd2;
+localparam [1:0] ISA_VOP_ADD = 2'd3;
+localparam integer ISA_VOP_COUNT = 4;
 
 // sync (0x01): wait until every unit named in mask has an empty queue and nothing in flight
 localparam integer ISA_SYNC_MASK_LSB = 8;
@@ -186,5 +209,84 @@ localparam integer ISA_MMA_WADDR_MSB = 107;
 localparam integer ISA_MMA_CADDR_LSB = 108;
 localparam integer ISA_MMA_CADDR_MSB = 127;
 localparam [127:0] ISA_MMA_USED = 128'hfffffffffffffff17fffffffffffffff;
+
+// pim_header (0x60): PIM_HEADER: announce a GEMV job of rows weight rows x k COMPs per bank on channel ch (admitted only if it ends before the next refresh)
+localparam integer ISA_PIM_HEADER_CH_LSB = 8;
+localparam integer ISA_PIM_HEADER_CH_MSB = 17;
+localparam integer ISA_PIM_HEADER_ROWS_LSB = 18;
+localparam integer ISA_PIM_HEADER_ROWS_MSB = 33;
+localparam integer ISA_PIM_HEADER_K_LSB = 34;
+localparam integer ISA_PIM_HEADER_K_MSB = 49;
+localparam integer ISA_PIM_HEADER_GWRITES_LSB = 50;
+localparam integer ISA_PIM_HEADER_GWRITES_MSB = 57;
+localparam [127:0] ISA_PIM_HEADER_USED = 128'h000000000000000003ffffffffffffff;
+
+// gwrite (0x61): GWRITE: copy the input vector at daddr into channel ch's global buffer ((tCCD_S + tCCD_L) x 32 cycles)
+localparam integer ISA_GWRITE_CH_LSB = 8;
+localparam integer ISA_GWRITE_CH_MSB = 17;
+localparam integer ISA_GWRITE_DADDR_LSB = 18;
+localparam integer ISA_GWRITE_DADDR_MSB = 57;
+localparam [127:0] ISA_GWRITE_USED = 128'h000000000000000003ffffffffffffff;
+
+// g_act (0x62): G_ACT: open PIM row prow in the 4 banks of set gact of channel ch (one per bank group; limited by tFAW)
+localparam integer ISA_G_ACT_CH_LSB = 8;
+localparam integer ISA_G_ACT_CH_MSB = 17;
+localparam integer ISA_G_ACT_PROW_LSB = 18;
+localparam integer ISA_G_ACT_PROW_MSB = 41;
+localparam integer ISA_G_ACT_GACT_LSB = 42;
+localparam integer ISA_G_ACT_GACT_MSB = 45;
+localparam [127:0] ISA_G_ACT_USED = 128'h000000000000000000003fffffffffff;
+
+// comp (0x63): COMP: every bank of channel ch multiplies column pcol of its open PIM row by the global buffer and accumulates
+localparam integer ISA_COMP_CH_LSB = 8;
+localparam integer ISA_COMP_CH_MSB = 17;
+localparam integer ISA_COMP_PCOL_LSB = 18;
+localparam integer ISA_COMP_PCOL_MSB = 25;
+localparam [127:0] ISA_COMP_USED = 128'h00000000000000000000000003ffffff;
+
+// readres (0x64): READRES: read every bank's accumulated result of channel ch
+localparam integer ISA_READRES_CH_LSB = 8;
+localparam integer ISA_READRES_CH_MSB = 17;
+localparam [127:0] ISA_READRES_USED = 128'h0000000000000000000000000003ffff;
+
+// pim_gemv (0x65): PIM_GEMV: k COMPs and the READRES on channel ch as one command (2 x (max(k, 6) + 1) cycles)
+localparam integer ISA_PIM_GEMV_CH_LSB = 8;
+localparam integer ISA_PIM_GEMV_CH_MSB = 17;
+localparam integer ISA_PIM_GEMV_PROW_LSB = 18;
+localparam integer ISA_PIM_GEMV_PROW_MSB = 41;
+localparam integer ISA_PIM_GEMV_K_LSB = 42;
+localparam integer ISA_PIM_GEMV_K_MSB = 57;
+localparam [127:0] ISA_PIM_GEMV_USED = 128'h000000000000000003ffffffffffffff;
+
+// pim_precharge (0x66): PIM_PRECHARGE: close every open PIM row of channel ch
+localparam integer ISA_PIM_PRECHARGE_CH_LSB = 8;
+localparam integer ISA_PIM_PRECHARGE_CH_MSB = 17;
+localparam [127:0] ISA_PIM_PRECHARGE_USED = 128'h0000000000000000000000000003ffff;
+
+// npu_gemm (0x70): NPU GEMM on the weight-stationary arrays: FP16 activations at aaddr times the weights at waddr (streamed by ld) into caddr
+localparam integer ISA_NPU_GEMM_M_LSB = 8;
+localparam integer ISA_NPU_GEMM_M_MSB = 23;
+localparam integer ISA_NPU_GEMM_N_LSB = 24;
+localparam integer ISA_NPU_GEMM_N_MSB = 39;
+localparam integer ISA_NPU_GEMM_K_LSB = 40;
+localparam integer ISA_NPU_GEMM_K_MSB = 55;
+localparam integer ISA_NPU_GEMM_AADDR_LSB = 68;
+localparam integer ISA_NPU_GEMM_AADDR_MSB = 87;
+localparam integer ISA_NPU_GEMM_WADDR_LSB = 88;
+localparam integer ISA_NPU_GEMM_WADDR_MSB = 107;
+localparam integer ISA_NPU_GEMM_CADDR_LSB = 108;
+localparam integer ISA_NPU_GEMM_CADDR_MSB = 127;
+localparam [127:0] ISA_NPU_GEMM_USED = 128'hfffffffffffffff000ffffffffffffff;
+
+// npu_vec (0x71): NPU vector-unit operation vop over elems FP16 elements from saddr into caddr
+localparam integer ISA_NPU_VEC_VOP_LSB = 8;
+localparam integer ISA_NPU_VEC_VOP_MSB = 9;
+localparam integer ISA_NPU_VEC_ELEMS_LSB = 10;
+localparam integer ISA_NPU_VEC_ELEMS_MSB = 33;
+localparam integer ISA_NPU_VEC_SADDR_LSB = 34;
+localparam integer ISA_NPU_VEC_SADDR_MSB = 53;
+localparam integer ISA_NPU_VEC_CADDR_LSB = 54;
+localparam integer ISA_NPU_VEC_CADDR_MSB = 73;
+localparam [127:0] ISA_NPU_VEC_USED = 128'h00000000000003ffffffffffffffffff;
 
 /* verilator lint_on UNUSEDPARAM */
