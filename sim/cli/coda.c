@@ -162,7 +162,7 @@ static int help(const char *cmd) {
   const struct { const char *n, *u; } t[] = {{"run", USAGE_RUN}, {"compile", USAGE_COMPILE},
       {"sim", USAGE_SIM}, {"asm", USAGE_ASM}, {"disasm", USAGE_DISASM}, {"config", USAGE_CONFIG},
       {"report", USAGE_REPORT}, {"cosim", USAGE_COSIM}, {"area", USAGE_AREA}, {"scalesim", USAGE_SCALESIM},
-      {"energy", USAGE_ENERGY}, {"dram", HBM_DRAM_USAGE}, {"sweep", SWEEP_USAGE}};
+      {"energy", USAGE_ENERGY}, {"dram", HBM_DRAM_USAGE}, {"sweep", SWEEP_USAGE}, {"t3", T3_USAGE}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (!strcmp(cmd, t[i].n)) { fputs(t[i].u, stdout); return 0; }
   fprintf(stderr, "coda: help: unknown command '%s' (try `coda help`)\n", cmd);

@@ -236,10 +236,7 @@ static int parse_bytes(const char *s, uint64_t *v) {
 }
 
 int t3_main(int argc, char **argv) {
-  static const char usage[] =
-      "coda t3 ring [--arch A.json] [--set t3.key=v]... [--bytes S[K|M|G]] [--coll rs|ag|ar] [--bidir]\n"
-      "  Ring collective on t3.devices devices (t3.link_gbps, t3.hop_ns, t3.chunk_bytes): simulated\n"
-      "  time next to the closed form (N-1)/N x S/B + (N-1) x hop (x2 for ar). Default 64M, rs.\n";
+  static const char usage[] = T3_USAGE;
   if (argc < 3 || strcmp(argv[2], "ring")) {
     if (argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) { fputs(usage, stdout); return 0; }
     fprintf(stderr, "coda: t3: expected `coda t3 ring ...` (see `coda t3 --help`)\n");

@@ -83,8 +83,14 @@ uint64_t t3_ring_hop_cycles(const t3_ring_cfg_t *cfg);
 int t3_ring_run(const t3_ring_cfg_t *cfg, t3_coll_e coll, uint64_t bytes, t3_ring_result_t *res,
                 coda_err_t *err);
 
-/* `coda t3 ring [--arch A.json] [--set k=v].. [--bytes S] [--coll rs|ag|ar] [--bidir]`;
- * argv[1] is "t3". Returns the exit code. */
+#define T3_USAGE                                                                                        \
+  "coda t3 ring [--arch A.json] [--set t3.key=v]... [--bytes S[K|M|G]] [--coll rs|ag|ar] [--bidir]\n"   \
+  "  Ring collective on t3.devices devices (t3.link_gbps, t3.hop_ns, t3.chunk_bytes): simulated\n"      \
+  "  time next to the closed form (N-1)/N x S/B + (N-1) x hop (x2 for ar). Default 64M, rs.\n"          \
+  "  docs/t3.md.\n"
+
+/* `coda t3 ring [--arch A.json] [--set k=v].. [--bytes S] [--coll rs|ag|ar] [--bidir]`
+ * (T3_USAGE); argv[1] is "t3". Returns the exit code. */
 int t3_main(int argc, char **argv);
 
 #endif
