@@ -111,3 +111,20 @@ echo "coda sweep, 32 points (64x4096x2048 GEMM, LUT core widths x weight bits x 
 printf '  -j 1  %8.1f points/min\n  -j 2  %8.1f points/min\n  parallel speedup %.2fx\n' "$ppm1" "$ppm2" \
   "$(awk -v a="$ppm1" -v b="$ppm2" 'BEGIN { print (a > 0 ? b / a : 0) }')"
 rm -rf "$swtmp"
+
+# NeuPIMs serving (docs/neupims.md): wall time of one full decode iteration of
+# GPT-3 175B (TP 8, all 96 layers simulated, serve.sim_layers = 0) at batch
+# 256, ShareGPT-like trace, serve.mode neupims, mem_fidelity rate (weights at
+# the measured stream bandwidth, every PIM job through the HBM2 model).
+np_one() { # label, extra --set options
+  local t0 t1 out
+  t0=$(date +%s.%N)
+  out=$("$coda" run --arch sim/configs/neupims.json workloads/serve_gpt3_175b_sharegpt.json \
+        --set serve.batch=256 --set serve.iterations=1 --set serve.sim_layers=0 "${@:2}")
+  t1=$(date +%s.%N)
+  printf '%-46s %6.2f s wall; %s\n' "$1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+    "$(echo "$out" | sed -n -E 's/^ *(throughput .*)$/\1/p')"
+}
+echo "NeuPIMs, GPT-3 175B batch 256, one decode iteration (96 layers):"
+np_one "  neupims, mem_fidelity rate"
+np_one "  npu+pim, mem_fidelity rate" --set serve.mode=npu+pim

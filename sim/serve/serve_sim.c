@@ -236,7 +236,7 @@ static void submit_gemv(eng_t *e, uint32_t ri, int phase, cyc_t t) {
       uint32_t n = rows - r0 < e->rmax ? rows - r0 : e->rmax;
       hbm_pim_job_t j = {n, k, r0 ? 0 : gw, r->row};
       if (!e->failed && hbm_pim_submit(e->h, r->ch, &j, (uint64_t)ri * 2 + (uint64_t)phase, t, e->err)) e->failed = 1;
-      if (!e->full) {
+      if (!e->full && !e->f.dual) { /* rows of the jobs, for the blocked intervals */
         chblk_t *b = &e->blk[r->ch];
         if (b->rn == b->rcap) {
           uint32_t nc = b->rcap ? b->rcap * 2 : 64, *q = malloc(nc * sizeof *q);
@@ -464,6 +464,10 @@ static int npu_step(eng_t *e, cyc_t t) {
         e->running = 1; e->comp_end = t + c; e->ci++;
         if (vu) { e->vu_free = e->comp_end; e->it.vec_busy += (double)c; }
         else e->it.array_busy += (double)c;
+        if (o->kind == OP_ATTN) { /* its MACs and softmax on the lanes */
+          uint64_t L = seq_len(&e->req[e->sb[e->cur.sb].r[e->ci - 1]]);
+          e->it.e_npu += npu_vec_energy_pj(&e->npu, 2 * L * e->ddev + SOFTMAX_OPS * L * e->hdev);
+        }
         ch = 1;
         continue;
       }
