@@ -55,7 +55,7 @@ module t3_tracker (clk_i, rst_ni, cfg_valid_i, cfg_tile_i, cfg_expect_i, cfg_rea
   output wire [StateBits-1:0] state_o;
 
   wire [T3TrackerEntries*EntryBits-1:0] ent;
-  wire [T3TrackerEntries-1:0]           fire_v, over_v;
+  wire [T3TrackerEntries-1:0]           fire_v, over_v, s0_v, s1_v;
   wire [CountBits-1:0]                  qcount;
   wire                                  ready = qcount <= ReadyMax;
   wire [IdxBits-1:0]                    cidx  = cfg_tile_i[IdxBits-1:0];
@@ -67,8 +67,20 @@ module t3_tracker (clk_i, rst_ni, cfg_valid_i, cfg_tile_i, cfg_expect_i, cfg_rea
   wire take0 = upd_valid_i[0] & ready & ~(cfg_valid_i & (cidx == idx0));
   wire take1 = upd_valid_i[1] & ready & ~(cfg_valid_i & (cidx == idx1));
   wire kok0 = kind0 != 2'd3, kok1 = kind1 != 2'd3;
-  wire hit0 = take0 & kok0 & ent[idx0 * EntryBits] & (ent[idx0 * EntryBits + 2 +: TagBits] == tag0);
-  wire hit1 = take1 & kok1 & ent[idx1 * EntryBits] & (ent[idx1 * EntryBits + 2 +: TagBits] == tag1);
+  // read ports as one-hot AND-OR selects (a variable part-select with a non-power-of-two stride
+  // becomes a barrel shifter over the whole table in Yosys)
+  reg [EntryBits-1:0] rd0, rd1;
+  integer k;
+  always @* begin
+    rd0 = {EntryBits{1'b0}};
+    rd1 = {EntryBits{1'b0}};
+    for (k = 0; k < T3TrackerEntries; k = k + 1) begin
+      rd0 = rd0 | (ent[k * EntryBits +: EntryBits] & {EntryBits{idx0 == k[IdxBits-1:0]}});
+      rd1 = rd1 | (ent[k * EntryBits +: EntryBits] & {EntryBits{idx1 == k[IdxBits-1:0]}});
+    end
+  end
+  wire hit0 = take0 & kok0 & rd0[0] & (rd0[2 +: TagBits] == tag0);
+  wire hit1 = take1 & kok1 & rd1[0] & (rd1[2 +: TagBits] == tag1);
   wire miss = (take0 & kok0 & ~hit0) | (take1 & kok1 & ~hit1);
   wire badkind = (take0 & ~kok0) | (take1 & ~kok1);
 
@@ -79,6 +91,8 @@ module t3_tracker (clk_i, rst_ni, cfg_valid_i, cfg_tile_i, cfg_expect_i, cfg_rea
       localparam [31:0]        I32 = i;
       localparam [IdxBits-1:0] I   = I32[IdxBits-1:0];
       wire s0 = hit0 & (idx0 == I), s1 = hit1 & (idx1 == I);
+      assign s0_v[i] = s0;
+      assign s1_v[i] = s1;
       wire [5:0] inc;
       assign inc[1:0] = {1'b0, s0 & (kind0 == 2'd0)} + {1'b0, s1 & (kind1 == 2'd0)};
       assign inc[3:2] = {1'b0, s0 & (kind0 == 2'd1)} + {1'b0, s1 & (kind1 == 2'd1)};
@@ -102,10 +116,10 @@ module t3_tracker (clk_i, rst_ni, cfg_valid_i, cfg_tile_i, cfg_expect_i, cfg_rea
   endgenerate
 
   // ---- completions into the queue (port 0's first; one push per entry) -----
-  wire fire0 = hit0 & fire_v[idx0];
-  wire fire1 = hit1 & fire_v[idx1] & ~(hit0 & (idx0 == idx1));
-  wire [DescBits-1:0] desc0 = {ent[idx0 * EntryBits + 66 + TagBits +: 62], upd_tile_i[15:0]};
-  wire [DescBits-1:0] desc1 = {ent[idx1 * EntryBits + 66 + TagBits +: 62], upd_tile_i[31:16]};
+  wire fire0 = hit0 & |(fire_v & s0_v);
+  wire fire1 = hit1 & |(fire_v & s1_v) & ~(hit0 & (idx0 == idx1));
+  wire [DescBits-1:0] desc0 = {rd0[66 + TagBits +: 62], upd_tile_i[15:0]};
+  wire [DescBits-1:0] desc1 = {rd1[66 + TagBits +: 62], upd_tile_i[31:16]};
   wire [QueueBits-1:0] qstate;
 
   t3_tracker_queue #(.QueueDepth(T3TrackerQueue)) u_queue (
