@@ -71,6 +71,24 @@ TEST(UnitNpu, GemmFoldFormula) {
   EXPECT_EQ(npu_vec_cycles(&c, 17), cdiv(17, 16));
 }
 
+// npu.ws_preload overlap: the first group as SCALE-Sim, later ones max(M, R).
+TEST(UnitNpu, GemmOverlapPreload) {
+  npu_cfg_t c{};
+  c.arrays = 2; c.rows = 8; c.cols = 4; c.vus = 1; c.vwidth = 1; c.freq_mhz = 1000; c.wbuf_bytes = 1 << 20;
+  c.overlap = 1;
+  const uint32_t shapes[][3] = {{3, 20, 9}, {30, 16, 16}, {8, 8, 4}};
+  for (auto &s : shapes) {
+    uint32_t m = s[0], k = s[1], n = s[2];
+    npu_gemm_t g;
+    npu_gemm_plan(&c, m, k, n, &g);
+    uint64_t groups = cdiv(cdiv(k, 8) * cdiv(n, 4), 2);
+    uint64_t first = 2 * 8 + 4 + m - 2, later = std::max<uint64_t>(m, 8);
+    EXPECT_EQ(npu_gemm_compute_cycles(&g), first + (groups - 1) * later) << m << "x" << k << "x" << n;
+    EXPECT_EQ(npu_gemm_group_cycles(&g, 0), first);
+    if (groups > 1) { EXPECT_EQ(npu_gemm_group_cycles(&g, 1), later); }
+  }
+}
+
 // One array: the same cycles as the systolic block itself (sim/tpe/systolic.h).
 TEST(UnitNpu, GemmMatchesSystolicBlock) {
   npu_cfg_t c{};

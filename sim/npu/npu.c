@@ -14,6 +14,7 @@ void npu_cfg_from_arch(npu_cfg_t *n, const arch_cfg_t *cfg) {
   n->mult_pj = cfg->npu_fp16_mult_pj;
   n->add_pj = cfg->npu_fp16_add_pj;
   n->sram_pj = cfg->npu_sram_read_pj;
+  n->overlap = cfg->npu_ws_preload == 1;
 }
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -25,7 +26,10 @@ void npu_gemm_plan(const npu_cfg_t *c, uint32_t m, uint32_t k, uint32_t n, npu_g
   g->folds = (uint64_t)g->row_folds * g->col_folds;
   g->groups = cdiv(g->folds, c->arrays);
   g->fold_cycles = sa_fold_cycles(SA_DF_WS, c->rows, c->cols, m); /* T = M */
+  g->next_cycles = c->overlap ? (m > c->rows ? m : c->rows) : g->fold_cycles;
 }
+
+uint64_t npu_gemm_group_cycles(const npu_gemm_t *g, uint64_t grp) { return grp ? g->next_cycles : g->fold_cycles; }
 
 uint64_t npu_gemm_group_bytes(const npu_cfg_t *c, const npu_gemm_t *g, uint64_t grp) {
   uint64_t b = 0, f0 = grp * c->arrays, f1 = f0 + c->arrays;
@@ -40,7 +44,9 @@ uint64_t npu_gemm_group_bytes(const npu_cfg_t *c, const npu_gemm_t *g, uint64_t 
   return b;
 }
 
-uint64_t npu_gemm_compute_cycles(const npu_gemm_t *g) { return g->groups * g->fold_cycles; }
+uint64_t npu_gemm_compute_cycles(const npu_gemm_t *g) {
+  return g->groups ? g->fold_cycles + (g->groups - 1) * g->next_cycles : 0;
+}
 
 uint64_t npu_fetch_depth(const npu_cfg_t *c) {
   uint64_t grp = (uint64_t)c->arrays * c->rows * c->cols * 2;

@@ -11,7 +11,10 @@
  * sa_fold_cycles(ws, R, C, M) = 2R + C + M - 2 cycles, always the full R, C).
  * The folds go to the arrays in order, npu.arrays at a time: a "group" of
  * folds runs in parallel and takes one fold's cycles, so the GEMM computes in
- * ceil(folds / arrays) x fold cycles when its weights are on chip. A group
+ * ceil(folds / arrays) x fold cycles when its weights are on chip (with
+ * npu.ws_preload = overlap, a design-choice alternative: the first group as
+ * above, every later one max(M, R) cycles, the next folds' weights loading
+ * into double-buffered PE registers while the current ones stream). A group
  * needs its folds' weights (rows x cols x 2 B each) in the weight buffer; the
  * DMA runs ahead by at most wbuf_bytes (npu_fetch_depth groups).
  * Vector work is element operations: ceil(ops / (units x width)) cycles.
@@ -42,6 +45,7 @@ typedef struct npu_cfg {
   uint64_t wbuf_bytes;    /* on-chip weight buffer */
   double mult_pj, add_pj; /* FP16 multiply / add */
   double sram_pj;         /* one 64-bit buffer read */
+  int overlap;            /* npu.ws_preload overlap: later groups max(M, R) cycles */
 } npu_cfg_t;
 
 /* The fold plan of one GEMM on the NPU. */
@@ -52,6 +56,7 @@ typedef struct npu_gemm {
   uint64_t folds;         /* row_folds x col_folds */
   uint64_t groups;        /* ceil(folds / arrays) */
   uint64_t fold_cycles;   /* NPU cycles of one fold, 2R + C + M - 2 */
+  uint64_t next_cycles;   /* NPU cycles of every group after the first: fold_cycles (serial) or max(M, R) (overlap) */
 } npu_gemm_t;
 
 /* Reads the npu.* keys. */
@@ -59,7 +64,10 @@ void npu_cfg_from_arch(npu_cfg_t *n, const arch_cfg_t *cfg);
 void npu_gemm_plan(const npu_cfg_t *c, uint32_t m, uint32_t k, uint32_t n, npu_gemm_t *g);
 /* Weight bytes (FP16) of the folds of group grp. */
 uint64_t npu_gemm_group_bytes(const npu_cfg_t *c, const npu_gemm_t *g, uint64_t grp);
-/* NPU cycles of the whole GEMM with its weights on chip: groups x fold cycles. */
+/* NPU cycles of group grp: fold_cycles for the first, next_cycles after. */
+uint64_t npu_gemm_group_cycles(const npu_gemm_t *g, uint64_t grp);
+/* NPU cycles of the whole GEMM with its weights on chip: groups x fold cycles
+ * (serial), fold cycles + (groups - 1) x max(M, R) (overlap). */
 uint64_t npu_gemm_compute_cycles(const npu_gemm_t *g);
 /* Groups the DMA may fetch ahead of the arrays (>= 1). */
 uint64_t npu_fetch_depth(const npu_cfg_t *c);

@@ -324,7 +324,7 @@ static uint64_t chunk_bytes(const eng_t *e, const op_t *o, uint64_t i) {
   return 2ull * seq_len(r) * e->ddev * 2; /* K and V caches of its heads, FP16 */
 }
 static cyc_t chunk_cycles(const eng_t *e, const op_t *o, uint64_t i) {
-  if (o->kind == OP_GEMM) return to_dram(e, o->g.fold_cycles);
+  if (o->kind == OP_GEMM) return to_dram(e, npu_gemm_group_cycles(&o->g, i));
   if (o->kind == OP_VEC) return to_dram(e, npu_vec_cycles(&e->npu, o->ops));
   const req_t *r = &e->req[e->sb[e->cur.sb].r[i]];
   uint64_t L = seq_len(r);
