@@ -399,6 +399,8 @@ static int cmd_run(const cli_t *c) {
   if (load_cfg(c, &cfg, &err)) return fail(&err);
   if (cfg.npu_enabled) { /* the NeuPIMs serving simulator (sim/serve/serve.h) */
     if (c->gemm || c->npos != 1) return usage_err("run: an NPU config (npu.enabled) takes one serving workload file%s", "");
+    if (c->check || c->functional || c->trace_out || c->timeline || c->out || c->asm_out)
+      return usage_err("run: --check, --functional, --trace, --timeline, -o and -S do not apply to an NPU config%s", "");
     return serve_run_main(c->arch, c->sets, c->nsets, c->pos[0], c->json_out);
   }
   int functional = c->check || c->functional;
