@@ -247,7 +247,7 @@ TEST(OracleNeupims, RateVsFull) {
 TEST(GoldenNeupims, RunJson) {
   std::string js = tmpdir() + "/np.json";
   Result r = coda_test::run_bin(coda_test::bin(), "run --arch " + coda_test::root() + "/sim/configs/neupims.json " +
-                                                      coda_test::root() + "/workloads/serve_gpt3_7b_sharegpt.json" +
+                                                      coda_test::root() + "/workloads/serve/gpt3_7b_sharegpt.json" +
                                                       " --set serve.batch=16 --set serve.iterations=3 "
                                                       "--set serve.sim_layers=3 --json " + js);
   ASSERT_EQ(r.code, 0) << r.err;
