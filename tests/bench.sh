@@ -119,7 +119,7 @@ rm -rf "$swtmp"
 np_one() { # label, extra --set options
   local t0 t1 out
   t0=$(date +%s.%N)
-  out=$("$coda" run --arch sim/configs/neupims.json workloads/serve/gpt3_175b_sharegpt.json \
+  out=$("$coda" run --arch "$root/sim/configs/neupims.json" "$root/workloads/serve/gpt3_175b_sharegpt.json" \
         --set serve.batch=256 --set serve.iterations=1 --set serve.sim_layers=0 "${@:2}")
   t1=$(date +%s.%N)
   printf '%-46s %6.2f s wall; %s\n' "$1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \

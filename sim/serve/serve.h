@@ -78,7 +78,7 @@ void serve_mode_flags(int mode, serve_mode_flags_t *f);
  * included). Cycles are DRAM cycles (hbm.tck_ns). */
 typedef struct serve_result {
   int mode, fidelity;
-  uint32_t batch, tp, sim_layers;
+  uint32_t batch, tp, layers, sim_layers;
   uint64_t iterations;           /* decode iterations run */
   uint64_t tokens;               /* tokens generated */
   uint64_t requests_done;        /* requests that generated their whole output */

@@ -51,7 +51,7 @@ json_t *serve_result_obj(const arch_cfg_t *cfg, const serve_wl_t *w, const serve
   json_object_set_new(o, "mem_fidelity", json_string(FID_NAMES[r->fidelity]));
   json_object_set_new(o, "batch", json_integer(r->batch));
   json_object_set_new(o, "tp", json_integer(r->tp));
-  json_object_set_new(o, "layers", json_integer(w->md.n_layers));
+  json_object_set_new(o, "layers", json_integer(r->layers));
   json_object_set_new(o, "sim_layers", json_integer(r->sim_layers));
   json_object_set_new(o, "iterations", json_integer((json_int_t)r->iterations));
   json_object_set_new(o, "tokens", json_integer((json_int_t)r->tokens));

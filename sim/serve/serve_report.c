@@ -322,7 +322,7 @@ int serve_report_main(int argc, char **argv) {
       snprintf(png2, sizeof png2, "%s_util.png", base);
       FILE *d = fopen(dat, "w"), *g = fopen(gp, "w");
       if (d && g) {
-        fprintf(d, "point");
+        fprintf(d, "# point");
         for (int c = 0; c < nmo; c++) fprintf(d, " %s", MODE_NAMES[moi[c]]);
         for (int c = 0; c < nmo; c++) fprintf(d, " npu_%s pim_%s", MODE_NAMES[moi[c]], MODE_NAMES[moi[c]]);
         fprintf(d, "\n");

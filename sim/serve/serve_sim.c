@@ -840,7 +840,7 @@ int serve_run(const arch_cfg_t *cfg0, const serve_wl_t *w, const serve_calib_t *
     const hbm_stats_t *st = hbm_get_stats(e->h);
     double bg = st->bg_pj * scale_all;
     r->mode = (int)cfg.serve_mode; r->fidelity = (int)cfg.serve_mem_fidelity;
-    r->batch = B; r->tp = w->tp; r->sim_layers = e->N;
+    r->batch = B; r->tp = w->tp; r->layers = e->L; r->sim_layers = e->N;
     r->avg_batch = r->iterations ? (double)r->tokens / r->iterations : 0;
     r->cycles = tot_cyc;
     r->time_s = tot_cyc * cfg.hbm_tck_ns * 1e-9;
