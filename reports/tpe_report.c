@@ -66,13 +66,6 @@ typedef struct tpe_topology {
 
 /* ---- the multiplier-adder tree and the 3D-Cube ------------------------------- */
 
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 static int tree_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *latency, coda_err_t *err) {
   tpe_tree_cfg_t c = tpe_tree_cfg_of(cfg);
   tpe_tree_t *t = malloc(sizeof *t);
@@ -96,8 +89,8 @@ static int tree_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *l
       in.valid = 1;
       in.first = pos == 0;
       in.last = pos + 1 == STREAM_BEATS;
-      for (uint32_t i = 0; i < M * K; i++) a[i] = (int8_t)(uint8_t)rnd(&seed);
-      for (uint32_t i = 0; i < N * K; i++) b[i] = (int8_t)(uint8_t)rnd(&seed);
+      for (uint32_t i = 0; i < M * K; i++) a[i] = (int8_t)(uint8_t)coda_rnd(&seed);
+      for (uint32_t i = 0; i < N * K; i++) b[i] = (int8_t)(uint8_t)coda_rnd(&seed);
       for (uint32_t o = 0; o < M * N; o++) { /* the plain loop, output (m, n) = (o / N, o % N) */
         uint32_t s = in.first ? 0 : want[blk * per_blk + o];
         for (uint32_t k = 0; k < K; k++) s += (uint32_t)((int32_t)a[o / N * K + k] * (int32_t)b[o % N * K + k]);
@@ -153,8 +146,8 @@ static int grid_measure(const arch_cfg_t *cfg, double *macs_per_cycle, double *l
     return coda_errf(err, CODA_ENOMEM, "report tpe: out of memory");
   }
   uint64_t seed = 0x7470655f67726964ull, cycles = 0;
-  for (size_t i = 0; i < na; i++) a[i] = (int8_t)(uint8_t)rnd(&seed);
-  for (size_t i = 0; i < nb; i++) b[i] = (int8_t)(uint8_t)rnd(&seed);
+  for (size_t i = 0; i < na; i++) a[i] = (int8_t)(uint8_t)coda_rnd(&seed);
+  for (size_t i = 0; i < nb; i++) b[i] = (int8_t)(uint8_t)coda_rnd(&seed);
   rc = tpe_grid_gemm(&c, T, a, b, out, &cycles, err);
   const uint32_t rows = ws ? T : R, kk = ws ? R : T;
   for (uint32_t m = 0; m < rows && !rc; m++)

@@ -44,4 +44,13 @@ void coda_fnv(uint64_t *h, const void *p, size_t n);
 void coda_fnv_str(uint64_t *h, const char *s);
 int coda_fnv_file(uint64_t *h, const char *path, coda_err_t *err);
 
+/* splitmix64 (Steele, Lea and Flood, OOPSLA 2014): the one PRNG step of
+ * every seeded stimulus and workload generator; advances *s. */
+static inline uint64_t coda_rnd(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 #endif

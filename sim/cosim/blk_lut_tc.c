@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../dev/bufs.h"
 #include "../lut/lut_array.h"
 #include "../lut/lut_core.h"
@@ -73,15 +75,8 @@ typedef struct blk_lut_tc {
   int64_t *act;           /* [lanes][k] */
 } blk_lut_tc_t;
 
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 /* 1 with probability 1/d */
-static int one_in(uint64_t *s, uint32_t d) { return rnd(s) % d == 0; }
+static int one_in(uint64_t *s, uint32_t d) { return coda_rnd(s) % d == 0; }
 
 /* ---- shape ------------------------------------------------------------------ */
 
@@ -188,8 +183,8 @@ static int lut_tc_inject(void *p, const char *bug) {
 /* ---- stimulus ------------------------------------------------------------------- */
 
 static int64_t act8(blk_lut_tc_t *b, int extreme) {
-  if (extreme) return (rnd(&b->rng) & 1) ? 127 : -128;
-  return (int64_t)(int8_t)(uint8_t)rnd(&b->rng);
+  if (extreme) return (coda_rnd(&b->rng) & 1) ? 127 : -128;
+  return (int64_t)(int8_t)(uint8_t)coda_rnd(&b->rng);
 }
 
 /* A new group's tables in b->tbl, as the phase wants them. */
@@ -199,9 +194,9 @@ static void new_tables(blk_lut_tc_t *b) {
     int64_t *t = b->tbl + (size_t)i * b->e;
     if (b->kind == PH_WRAP) {
       for (uint32_t x = 0; x < b->e; x++) t[x] = 0x7fff;
-    } else if (b->raw || (b->kind == PH_EXTREME && (rnd(&b->rng) & 1))) {
+    } else if (b->raw || (b->kind == PH_EXTREME && (coda_rnd(&b->rng) & 1))) {
       for (uint32_t x = 0; x < b->e; x++)
-        t[x] = b->kind == PH_EXTREME ? EXT[rnd(&b->rng) & 3] : (int64_t)(int16_t)(uint16_t)rnd(&b->rng);
+        t[x] = b->kind == PH_EXTREME ? EXT[coda_rnd(&b->rng) & 3] : (int64_t)(int16_t)(uint16_t)coda_rnd(&b->rng);
     } else {
       /* built from K activations like the precompute unit builds it */
       int64_t a[8] = {0};
@@ -220,13 +215,13 @@ static void start_phase(blk_lut_tc_t *b, uint64_t cycle) {
     b->kind = b->phases; /* every directed kind once, in order */
   } else {
     /* then random phases 5 times in 12, the directed kinds but the wrap mixed in */
-    uint32_t k = (uint32_t)(rnd(&b->rng) % (PH_DIRECTED + 4));
+    uint32_t k = (uint32_t)(coda_rnd(&b->rng) % (PH_DIRECTED + 4));
     b->kind = k < PH_DIRECTED && k != PH_WRAP ? k : PH_RANDOM;
   }
   b->phases++;
-  b->wbits = 1 + (uint32_t)(rnd(&b->rng) % 4);
-  b->raw = (int)(rnd(&b->rng) & 1);
-  b->phase_end = cycle + (b->kind == PH_WRAP ? WRAP_STEPS + 16 : 64 + rnd(&b->rng) % 256);
+  b->wbits = 1 + (uint32_t)(coda_rnd(&b->rng) % 4);
+  b->raw = (int)(coda_rnd(&b->rng) & 1);
+  b->phase_end = cycle + (b->kind == PH_WRAP ? WRAP_STEPS + 16 : 64 + coda_rnd(&b->rng) % 256);
   b->blk_len = b->blk_pos = 0;
 }
 
@@ -241,27 +236,27 @@ static void lut_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   /* array: is this cycle a step? */
   uint32_t valid;
   switch (b->kind) {
-    case PH_STALL: case PH_CHAOS: valid = (uint32_t)(rnd(r) & 1); break;
+    case PH_STALL: case PH_CHAOS: valid = (uint32_t)(coda_rnd(r) & 1); break;
     case PH_B2B: case PH_WRAP: valid = 1; break;
     default: valid = !one_in(r, 8);
   }
   uint32_t first, last, plane;
   if (!valid) {
     /* stalled: data inputs carry garbage, which must not load */
-    first = rnd(r) & 1;
-    last = rnd(r) & 1;
-    plane = (uint32_t)(rnd(r) & 3);
-    for (uint32_t i = 0; i < b->m * b->e; i++) cosim_put(in, b->in_tbl + i * b->entry_w, b->entry_w, rnd(r));
-    for (uint32_t j = 0; j < b->n; j++) cosim_put(in, b->in_fld + j * b->k, b->k, rnd(r));
+    first = coda_rnd(r) & 1;
+    last = coda_rnd(r) & 1;
+    plane = (uint32_t)(coda_rnd(r) & 3);
+    for (uint32_t i = 0; i < b->m * b->e; i++) cosim_put(in, b->in_tbl + i * b->entry_w, b->entry_w, coda_rnd(r));
+    for (uint32_t j = 0; j < b->n; j++) cosim_put(in, b->in_fld + j * b->k, b->k, coda_rnd(r));
   } else {
     if (b->kind == PH_CHAOS) {
-      first = rnd(r) & 1;
-      last = rnd(r) & 1;
-      plane = (uint32_t)(rnd(r) & 3);
+      first = coda_rnd(r) & 1;
+      last = coda_rnd(r) & 1;
+      plane = (uint32_t)(coda_rnd(r) & 3);
       new_tables(b);
     } else {
       if (b->blk_pos >= b->blk_len) { /* a new output block */
-        uint32_t groups = b->kind == PH_B2B ? 1 : 1 + (uint32_t)(rnd(r) % 4);
+        uint32_t groups = b->kind == PH_B2B ? 1 : 1 + (uint32_t)(coda_rnd(r) % 4);
         uint32_t w = b->kind == PH_B2B ? 1 : b->wbits;
         b->blk_len = b->kind == PH_WRAP ? WRAP_STEPS : groups * w;
         b->blk_pos = 0;
@@ -277,7 +272,7 @@ static void lut_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
       cosim_put(in, b->in_tbl + i * b->entry_w, b->entry_w, (uint64_t)b->tbl[i]);
     const uint32_t ones = (1u << b->k) - 1;
     for (uint32_t j = 0; j < b->n; j++) {
-      uint32_t f = b->kind == PH_ZERO_W ? 0 : (b->kind == PH_ONES_W || b->kind == PH_WRAP) ? ones : (uint32_t)rnd(r) & ones;
+      uint32_t f = b->kind == PH_ZERO_W ? 0 : (b->kind == PH_ONES_W || b->kind == PH_WRAP) ? ones : (uint32_t)coda_rnd(r) & ones;
       cosim_put(in, b->in_fld + j * b->k, b->k, f);
     }
   }
@@ -287,7 +282,7 @@ static void lut_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   cosim_put(in, 3, LUT_ARRAY_PLANE_W, plane);
 
   /* precompute unit */
-  uint32_t pv = b->kind == PH_STALL || b->kind == PH_CHAOS ? (uint32_t)(rnd(r) & 1) : !one_in(r, 4);
+  uint32_t pv = b->kind == PH_STALL || b->kind == PH_CHAOS ? (uint32_t)(coda_rnd(r) & 1) : !one_in(r, 4);
   int extreme = b->kind == PH_EXTREME || b->kind == PH_WRAP;
   for (uint32_t i = 0; i < b->lanes * b->k; i++) {
     int64_t a = b->kind == PH_ZERO_W ? 0 : act8(b, extreme);

@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../mac/mac_array.h"
 #include "cosim.h"
 
@@ -68,13 +70,6 @@ typedef struct blk_mac_tc {
   int16_t *act;
   uint8_t *q, *z;
 } blk_mac_tc_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static mac_array_cfg_t twin_cfg(const arch_cfg_t *cfg) {
   return mac_array_cfg_of(cfg, MAC_TC_ACT_BITS, MAC_TC_ACC_BITS);
@@ -154,7 +149,7 @@ static void *mac_tc_create(const arch_cfg_t *cfg, uint64_t seed) {
 /* Starts the phase that covers `cycle`. */
 static void next_phase(blk_mac_tc_t *b, uint64_t cycle) {
   const mac_array_cfg_t *c = &b->arr.cfg;
-  uint64_t len = 64 + rnd(&b->rng) % 256;
+  uint64_t len = 64 + coda_rnd(&b->rng) % 256;
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else if (!b->wrapped && cycle >= MAC_TC_WRAP_AT) {
     b->kind = PH_WRAP;
@@ -162,13 +157,13 @@ static void next_phase(blk_mac_tc_t *b, uint64_t cycle) {
     /* beats to wrap: 2^31 / (K * 128 * 15), plus margin */
     len = (1ull << 31) / ((uint64_t)c->k * 128 * 15) + 1000;
   } else {
-    uint64_t r = rnd(&b->rng) % 16;
+    uint64_t r = coda_rnd(&b->rng) % 16;
     b->kind = r < PH_DIRECTED ? (uint32_t)r : PH_RANDOM;
   }
   b->phases++;
   b->phase_start = cycle;
   b->phase_end = cycle + len;
-  b->wbits = 1 + (uint32_t)(rnd(&b->rng) % 4);
+  b->wbits = 1 + (uint32_t)(coda_rnd(&b->rng) % 4);
   if (b->kind == PH_MAX_W || b->kind == PH_MIN_W || b->kind == PH_EXTREME)
     b->wbits = MAC_ARRAY_W_BITS; /* the datapath's extremes: q, z in {0, 15} */
   b->blk_pos = b->blk_len = 0; /* start a fresh block */
@@ -176,7 +171,7 @@ static void next_phase(blk_mac_tc_t *b, uint64_t cycle) {
 
 /* One activation of the phase's distribution. */
 static int16_t gen_act(blk_mac_tc_t *b) {
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   switch (b->kind) {
     case PH_EXTREME: return (r & 1) ? 127 : -128;
     case PH_WRAP: return -128;
@@ -187,7 +182,7 @@ static int16_t gen_act(blk_mac_tc_t *b) {
 /* One weight (q) and zero point (z) of the phase's distribution. */
 static uint8_t gen_q(blk_mac_tc_t *b, int is_z) {
   const uint8_t max = (uint8_t)((1u << b->wbits) - 1);
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   switch (b->kind) {
     case PH_ZERO_W: return 0;
     case PH_MAX_W: return is_z ? 0 : max;
@@ -202,7 +197,7 @@ static void mac_tc_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   blk_mac_tc_t *b = p;
   const mac_array_cfg_t *c = &b->arr.cfg;
   if (cycle >= b->phase_end || b->phases == 0) next_phase(b, cycle);
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   int valid, first, last;
   switch (b->kind) {

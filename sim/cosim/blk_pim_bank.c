@@ -48,6 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../pim/pim_bank.h"
 #include "cosim.h"
 
@@ -78,13 +80,6 @@ typedef struct blk_pim_bank {
   int rst, bug;
   uint16_t data[PIM_BANK_LANES]; /* one cycle's data, unpacked by step() */
 } blk_pim_bank_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static void geometry(const pim_bank_cfg_t *c, uint32_t *rb, uint32_t *cb, uint32_t *in_bits, uint32_t *out_bits) {
   *rb = pim_bank_row_bits(c);
@@ -134,7 +129,7 @@ static void *pim_bank_create(const arch_cfg_t *cfg, uint64_t seed) {
 
 static void push(blk_pim_bank_t *b, uint32_t cmd, uint32_t row, uint32_t col) {
   if (b->qlen >= b->qcap) return; /* the capacity covers every script (see create) */
-  if ((rnd(&b->rng) & 7) == 0) b->q[b->qlen++] = (script_cmd_t){PIM_BANK_CMD_NOP, 0, 0};
+  if ((coda_rnd(&b->rng) & 7) == 0) b->q[b->qlen++] = (script_cmd_t){PIM_BANK_CMD_NOP, 0, 0};
   if (b->qlen < b->qcap) b->q[b->qlen++] = (script_cmd_t){(uint8_t)cmd, (uint8_t)row, (uint8_t)col};
 }
 
@@ -156,7 +151,7 @@ static void script_gemv(blk_pim_bank_t *b, int mixed) {
     for (uint32_t c = 0; c < C; c++) {
       push(b, PIM_BANK_CMD_COMP, 0, c);
       if (mixed) {
-        uint64_t x = rnd(&b->rng);
+        uint64_t x = coda_rnd(&b->rng);
         push(b, normal[x % 4], (uint32_t)(x >> 8) % R, (uint32_t)(x >> 16) % C);
       }
     }
@@ -170,13 +165,13 @@ static void script_gemv(blk_pim_bank_t *b, int mixed) {
 static void next_phase(blk_pim_bank_t *b, uint64_t cycle) {
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else {
-    uint64_t r = rnd(&b->rng) % 12;
+    uint64_t r = coda_rnd(&b->rng) % 12;
     b->kind = r < PH_DIRECTED ? (uint32_t)r : PH_RANDOM;
   }
   b->phases++;
   b->qlen = b->qpos = 0;
-  b->phase_end = cycle + 64 + rnd(&b->rng) % 256;
-  b->specials = (uint32_t)(rnd(&b->rng) % 3);
+  b->phase_end = cycle + 64 + coda_rnd(&b->rng) % 256;
+  b->specials = (uint32_t)(coda_rnd(&b->rng) % 3);
   switch (b->kind) {
     case PH_GEMV: case PH_SPECIAL: case PH_CANCEL: script_gemv(b, 0); break;
     case PH_MIXED: script_gemv(b, 1); break;
@@ -199,7 +194,7 @@ static void gen_data(blk_pim_bank_t *b, int style, uint32_t cmd) {
                                      0x3c00, 0xbc00, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00};
   static const uint32_t prefix[3] = {10, 12, 15}; /* finite, + infinities, + NaNs */
   for (int i = 0; i < PIM_BANK_LANES; i++) {
-    uint64_t r = rnd(&b->rng);
+    uint64_t r = coda_rnd(&b->rng);
     switch (style) {
       case DATA_SPECIAL:
         b->data[i] = (r >> 40) & 1 ? special[(r >> 44) % prefix[b->specials]] : moderate(r);
@@ -209,7 +204,7 @@ static void gen_data(blk_pim_bank_t *b, int style, uint32_t cmd) {
     }
   }
   if (style == DATA_CANCEL) { /* bank: lane j negates lane i; global buffer: repeats it */
-    const int halves = rnd(&b->rng) & 1; /* pairs (2i, 2i+1) or (i, i+8) */
+    const int halves = coda_rnd(&b->rng) & 1; /* pairs (2i, 2i+1) or (i, i+8) */
     const uint16_t neg = cmd == PIM_BANK_CMD_WR ? 0x8000 : 0;
     for (int i = 0; i < PIM_BANK_LANES / 2; i++) {
       const int a = halves ? i : 2 * i, j = halves ? i + 8 : 2 * i + 1;
@@ -222,7 +217,7 @@ static void pim_bank_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   blk_pim_bank_t *b = p;
   const pim_bank_cfg_t *c = &b->t.cfg;
   if (b->phases == 0 || (scripted(b->kind) ? b->qpos >= b->qlen : cycle >= b->phase_end)) next_phase(b, cycle);
-  const uint64_t r = rnd(&b->rng);
+  const uint64_t r = coda_rnd(&b->rng);
   b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   uint32_t cmd, row = (uint32_t)(r >> 4) % c->rows, col = (uint32_t)(r >> 12) % c->cols;
   int style = DATA_RANDOM;

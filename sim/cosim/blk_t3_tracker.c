@@ -44,6 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../t3/tracker.h"
 #include "cosim.h"
 
@@ -64,13 +66,6 @@ typedef struct blk_t3_tracker {
   double ready_p;            /* the phase's DMA ready probability */
   int rst, bug;
 } blk_t3_tracker_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static uint32_t clog2u(uint32_t v) {
   uint32_t b = 0;
@@ -124,7 +119,7 @@ static uint32_t tile_of(const blk_t3_tracker_t *b, uint32_t i) {
 /* A valid entry (want_rem > 0: one with exactly want_rem updates to go),
  * scanning from a random start; -1 if none. */
 static int pick_valid(blk_t3_tracker_t *b, uint32_t want_rem) {
-  const uint32_t E = b->t.cfg.entries, s = (uint32_t)rnd(&b->rng) % E;
+  const uint32_t E = b->t.cfg.entries, s = (uint32_t)coda_rnd(&b->rng) % E;
   for (uint32_t k = 0; k < E; k++) {
     const uint32_t i = (s + k) % E;
     const t3_entry_t *e = &b->t.cur.e[i];
@@ -138,16 +133,16 @@ static int pick_valid(blk_t3_tracker_t *b, uint32_t want_rem) {
 static void next_phase(blk_t3_tracker_t *b, uint64_t cycle) {
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else {
-    const uint64_t r = rnd(&b->rng) % 40;
+    const uint64_t r = coda_rnd(&b->rng) % 40;
     b->kind = r == 0 ? PH_BIG : r < 12 ? (uint32_t)(r % PH_BIG) : PH_RANDOM;
   }
   b->phases++;
-  b->phase_end = cycle + 64 + rnd(&b->rng) % 256;
+  b->phase_end = cycle + 64 + coda_rnd(&b->rng) % 256;
   static const double ready[4] = {1.0, 0.5, 0.125, 0.0};
-  b->ready_p = b->kind == PH_PROGRAM ? 1.0 : b->kind == PH_RANDOM ? 0.5 : ready[rnd(&b->rng) % 4];
+  b->ready_p = b->kind == PH_PROGRAM ? 1.0 : b->kind == PH_RANDOM ? 0.5 : ready[coda_rnd(&b->rng) % 4];
   b->next_prog = 0;
   if (b->kind == PH_BIG) {
-    b->big_idx = (uint32_t)rnd(&b->rng) % b->t.cfg.entries;
+    b->big_idx = (uint32_t)coda_rnd(&b->rng) % b->t.cfg.entries;
     b->phase_end = cycle + 40000;
     b->ready_p = 1.0;
   }
@@ -164,7 +159,7 @@ static void t3_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   blk_t3_tracker_t *b = p;
   const uint32_t E = b->t.cfg.entries;
   if (b->phases == 0 || cycle >= b->phase_end) next_phase(b, cycle);
-  const uint64_t r = rnd(&b->rng), r2 = rnd(&b->rng);
+  const uint64_t r = coda_rnd(&b->rng), r2 = coda_rnd(&b->rng);
   stim_t s;
   s.cfg_valid = 0;
   s.cfg_tile = (uint32_t)(r >> 16) & 0xffffu;
@@ -238,7 +233,7 @@ static void t3_stimulus(void *p, uint64_t cycle, uint64_t *in) {
         s.uk[q] = (uint32_t)(r2 >> (52 + 2 * q)) & 3;
       }
   }
-  const uint64_t r3 = rnd(&b->rng);
+  const uint64_t r3 = coda_rnd(&b->rng);
   memset(in, 0, (IN_BITS + 63) / 64 * sizeof *in);
   cosim_put(in, 0, 1, (uint64_t)s.cfg_valid);
   cosim_put(in, 1, 16, s.cfg_tile);
@@ -252,7 +247,7 @@ static void t3_stimulus(void *p, uint64_t cycle, uint64_t *in) {
     cosim_put(in, PORT_AT(q) + 1, 16, s.ut[q]);
     cosim_put(in, PORT_AT(q) + 17, 2, s.uk[q]);
   }
-  const double u = (double)(rnd(&b->rng) >> 11) / 9007199254740992.0;
+  const double u = (double)(coda_rnd(&b->rng) >> 11) / 9007199254740992.0;
   cosim_put(in, DMA_READY_AT, 1, u < b->ready_p);
 }
 

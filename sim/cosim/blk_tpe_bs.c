@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../tpe/tpe_bs.h"
 #include "cosim.h"
 
@@ -60,13 +62,6 @@ typedef struct blk_tpe_bs {
   int8_t b[MAX_GROUPS][TPE_BS_MAX_R][TPE_BS_G];
   tpe_bs_beat_t beat;      /* one cycle's beat, as the step unpacks it */
 } blk_tpe_bs_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static uint32_t cnt_bits_of(uint32_t depth) {
   uint32_t w = 1;
@@ -112,7 +107,7 @@ static void *tpe_bs_create(const arch_cfg_t *cfg, uint64_t seed) {
 static int8_t gen(blk_tpe_bs_t *b, int is_a) {
   static const int8_t corner[] = {-128, -86, -85, -43, -1, 0, 1, 42, 43, 85, 86, 127};
   static const int8_t dense[] = {-107, -87, -83, -75, -53, 53, 75, 83, 87, 107, 119, -119, 0x55, -0x55};
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   switch (b->kind) {
     case PH_ZERO: return is_a ? 0 : (int8_t)(uint8_t)r;
     case PH_EXTREME: return (r & 1) ? 127 : -128;
@@ -126,7 +121,7 @@ static int8_t gen(blk_tpe_bs_t *b, int is_a) {
 
 static void new_block(blk_tpe_bs_t *b) {
   const tpe_bs_cfg_t *c = &b->t.cfg;
-  b->groups = 1 + (uint32_t)(rnd(&b->rng) % MAX_GROUPS);
+  b->groups = 1 + (uint32_t)(coda_rnd(&b->rng) % MAX_GROUPS);
   b->pos = 0;
   for (uint32_t g = 0; g < b->groups; g++) {
     for (uint32_t i = 0; i < c->cols; i++)
@@ -137,15 +132,15 @@ static void new_block(blk_tpe_bs_t *b) {
 }
 
 static void next_phase(blk_tpe_bs_t *b, uint64_t cycle) {
-  uint64_t len = 64 + rnd(&b->rng) % 256;
+  uint64_t len = 64 + coda_rnd(&b->rng) % 256;
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else {
-    uint64_t r = rnd(&b->rng) % 16;
+    uint64_t r = coda_rnd(&b->rng) % 16;
     b->kind = r < PH_DIRECTED ? (uint32_t)r : PH_RANDOM;
   }
   b->phases++;
   b->phase_end = cycle + len;
-  b->dist = (int)(rnd(&b->rng) % 3);
+  b->dist = (int)(coda_rnd(&b->rng) % 3);
 }
 
 static void tpe_bs_stimulus(void *p, uint64_t cycle, uint64_t *in) {
@@ -155,7 +150,7 @@ static void tpe_bs_stimulus(void *p, uint64_t cycle, uint64_t *in) {
     next_phase(b, cycle);
     new_block(b); /* a phase's data kind applies from its first block */
   }
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   memset(in, 0, (b->in_bits + 63) / 64 * sizeof *in);
   int valid, first, last, bw;
@@ -171,10 +166,10 @@ static void tpe_bs_stimulus(void *p, uint64_t cycle, uint64_t *in) {
     last = g + 1 == b->groups;
     for (uint32_t i = 0; i < c->cols; i++)
       for (int j = 0; j < TPE_BS_G; j++, at += 8)
-        cosim_put(in, at, 8, (uint8_t)(valid ? b->a[g][i][j] : (int8_t)rnd(&b->rng)));
+        cosim_put(in, at, 8, (uint8_t)(valid ? b->a[g][i][j] : (int8_t)coda_rnd(&b->rng)));
     for (uint32_t i = 0; i < c->rows; i++)
       for (int j = 0; j < TPE_BS_G; j++, at += 8)
-        cosim_put(in, at, 8, (uint8_t)(valid ? b->b[g][i][j] : (int8_t)rnd(&b->rng)));
+        cosim_put(in, at, 8, (uint8_t)(valid ? b->b[g][i][j] : (int8_t)coda_rnd(&b->rng)));
     if (b->rst) new_block(b);
     else if (valid && tpe_bs_ready(&b->t) && ++b->pos == 4 * b->groups) new_block(b);
   }

@@ -49,6 +49,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../tpe/tpe_grid.h"
 #include "cosim.h"
 
@@ -77,13 +79,6 @@ typedef struct blk_tpe_grid {
   int8_t a[TPE_GRID_MAX], b[TPE_GRID_MAX]; /* one cycle's data inputs (held by the workload) */
   uint8_t ctrl[TPE_GRID_MAX];
 } blk_tpe_grid_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 /* ---- the buses: one walk names the fields and packs the values ----------- */
 
@@ -196,27 +191,27 @@ static void *tpe_grid_create(const arch_cfg_t *cfg, uint64_t seed) {
 /* ---- stimulus ------------------------------------------------------------------ */
 
 static void next_phase(blk_tpe_grid_t *b, uint64_t cycle) {
-  uint64_t len = 64 + rnd(&b->rng) % 256;
+  uint64_t len = 64 + coda_rnd(&b->rng) % 256;
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else if (!b->wrapped && cycle >= TPE_GRID_WRAP_AT) {
     b->kind = PH_WRAP;
     b->wrapped = 1;
     len = (1ull << 31) / 16384 + 1000; /* beats of (-128)^2 to pass 2^31, plus margin */
   } else {
-    uint64_t r = rnd(&b->rng) % 14;
+    uint64_t r = coda_rnd(&b->rng) % 14;
     b->kind = r < PH_DIRECTED ? (uint32_t)r : PH_RANDOM;
   }
   b->phases++;
   b->phase_start = cycle;
   b->phase_end = cycle + len;
-  b->small = (rnd(&b->rng) & 3) == 0;
+  b->small = (coda_rnd(&b->rng) & 3) == 0;
   b->blk_pos = b->blk_len = 0;
   b->load_left = b->g.cfg.grid == TPE_GRID_WS && b->kind != PH_CHAOS ? b->g.cfg.rows : 0;
 }
 
 static int8_t gen(blk_tpe_grid_t *b) {
   static const int8_t corner[] = {-128, -86, -85, -43, -1, 0, 1, 42, 43, 85, 86, 127};
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   switch (b->kind) {
     case PH_ZERO: return 0;
     case PH_EXTREME: return (r & 1) ? 127 : -128;
@@ -250,7 +245,7 @@ static void tpe_grid_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   const uint32_t R = c->rows, C = c->cols;
   const int ws = c->grid == TPE_GRID_WS;
   if (cycle >= b->phase_end || b->phases == 0) next_phase(b, cycle);
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   int valid, first, last;
   switch (b->kind) {
@@ -269,7 +264,7 @@ static void tpe_grid_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   b->hist[cycle % HIST] =
       (uint8_t)(valid ? TPE_GRID_CTRL_VALID | (first ? TPE_GRID_CTRL_FIRST : 0) | (last ? TPE_GRID_CTRL_LAST : 0) : 0);
   for (uint32_t i = 0; i < R; i++) {
-    b->ctrl[i] = b->kind == PH_CHAOS ? (uint8_t)(rnd(&b->rng) & 7) : skewed(b, cycle, i);
+    b->ctrl[i] = b->kind == PH_CHAOS ? (uint8_t)(coda_rnd(&b->rng) & 7) : skewed(b, cycle, i);
     b->a[i] = gen(b);
   }
   for (uint32_t j = 0; j < C; j++) b->b[j] = gen(b);

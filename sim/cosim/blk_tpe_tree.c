@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../tpe/tpe_tree.h"
 #include "cosim.h"
 
@@ -63,13 +65,6 @@ typedef struct blk_tpe_tree {
   uint32_t wl_pos;         /* steady workload: valid beats of the current block so far */
   int8_t wl_a[TPE_TREE_MAX_M * TPE_TREE_MAX_K], wl_b[TPE_TREE_MAX_N * TPE_TREE_MAX_K]; /* its held data */
 } blk_tpe_tree_t;
-
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static void geometry(const tpe_tree_cfg_t *c, uint32_t *in_bits, uint32_t *out_bits) {
   uint32_t ab = c->m * c->k * TPE_TREE_OP_BITS, bb = c->n * c->k * TPE_TREE_OP_BITS;
@@ -104,26 +99,26 @@ static void *tpe_tree_create(const arch_cfg_t *cfg, uint64_t seed) {
 }
 
 static void next_phase(blk_tpe_tree_t *b, uint64_t cycle) {
-  uint64_t len = 64 + rnd(&b->rng) % 256;
+  uint64_t len = 64 + coda_rnd(&b->rng) % 256;
   if (b->phases < PH_DIRECTED) b->kind = b->phases;
   else if (!b->wrapped && cycle >= TPE_TREE_WRAP_AT) {
     b->kind = PH_WRAP;
     b->wrapped = 1;
     len = (1ull << 31) / ((uint64_t)b->t.cfg.k * 16384) + 1000; /* beats to pass 2^31, plus margin */
   } else {
-    uint64_t r = rnd(&b->rng) % 14;
+    uint64_t r = coda_rnd(&b->rng) % 14;
     b->kind = r < PH_DIRECTED ? (uint32_t)r : PH_RANDOM;
   }
   b->phases++;
   b->phase_start = cycle;
   b->phase_end = cycle + len;
-  b->small = (rnd(&b->rng) & 3) == 0;
+  b->small = (coda_rnd(&b->rng) & 3) == 0;
   b->blk_pos = b->blk_len = 0;
 }
 
 static int8_t gen(blk_tpe_tree_t *b) {
   static const int8_t corner[] = {-128, -86, -85, -43, -1, 0, 1, 42, 43, 85, 86, 127};
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   switch (b->kind) {
     case PH_ZERO: return 0;
     case PH_EXTREME: return (r & 1) ? 127 : -128;
@@ -145,7 +140,7 @@ static void tpe_tree_stimulus(void *p, uint64_t cycle, uint64_t *in) {
   blk_tpe_tree_t *b = p;
   const tpe_tree_cfg_t *c = &b->t.cfg;
   if (cycle >= b->phase_end || b->phases == 0) next_phase(b, cycle);
-  uint64_t r = rnd(&b->rng);
+  uint64_t r = coda_rnd(&b->rng);
   b->rst = b->kind == PH_RESET ? (r >> 32) % 24 == 0 : (b->kind == PH_RANDOM && (r >> 32) % 8192 == 0);
   int valid, first, last;
   switch (b->kind) {

@@ -9,6 +9,7 @@
  * from reset (stimulus is a function of the seed, so the replay is exact).
  */
 #include "cosim_int.h"
+#include "../core/util.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -491,20 +492,13 @@ int cosim_harness_main(int argc, char **argv, const cosim_rtl_t *rtl) {
 
 /* ---- steady-workload draws (cosim.h) ---------------------------------------- */
 
-static uint64_t wl_next(uint64_t *s) { /* splitmix64 */
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static double wl_unit(uint64_t *s) { return (double)(wl_next(s) >> 11) * (1.0 / 9007199254740992.0); }
+static double wl_unit(uint64_t *s) { return (double)(coda_rnd(s) >> 11) * (1.0 / 9007199254740992.0); }
 
 int cosim_coin(uint64_t *rng, double p) { return p >= 1.0 || wl_unit(rng) < p; }
 
 int8_t cosim_draw_int8(uint64_t *rng, const cosim_workload_t *w) {
   if (w->dist == COSIM_DIST_ZERO) return 0;
-  if (w->dist != COSIM_DIST_NORMAL) return (int8_t)(uint8_t)wl_next(rng);
+  if (w->dist != COSIM_DIST_NORMAL) return (int8_t)(uint8_t)coda_rnd(rng);
   /* Box-Muller; u1 in (0, 1] so the log is finite */
   double u1 = 1.0 - wl_unit(rng), u2 = wl_unit(rng);
   double x = w->sigma * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);

@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
+
 #include "../cosim/cosim.h"
 #include "energy_flow.h"
 
@@ -60,14 +62,7 @@ typedef struct estim {
   int rst;
 } estim_t;
 
-static uint64_t rnd(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static double unit(uint64_t *s) { return (double)(rnd(s) >> 11) * (1.0 / 9007199254740992.0); }
+static double unit(uint64_t *s) { return (double)(coda_rnd(s) >> 11) * (1.0 / 9007199254740992.0); }
 
 static field_at_t find_field(const cosim_field_t *f, int nf, const char *name) {
   field_at_t r = {0, 0, 0};
@@ -166,7 +161,7 @@ static estim_t *estim_new(const cosim_block_t *b, const arch_cfg_t *cfg, estim_k
   }
   if (!s->is_lut && kind == ESTIM_STEADY) /* zero points: fixed per column */
     for (uint32_t j = 0; j < s->n; j++)
-      cosim_put(s->hold, s->z.lsb + j * 4, 4, rnd(&s->rng) & ((1u << w) - 1));
+      cosim_put(s->hold, s->z.lsb + j * 4, 4, coda_rnd(&s->rng) & ((1u << w) - 1));
   free(f);
   return s;
 bad:
@@ -175,7 +170,7 @@ bad:
   return NULL;
 }
 
-static int8_t act8(estim_t *s) { return (int8_t)(uint8_t)rnd(&s->rng); }
+static int8_t act8(estim_t *s) { return (int8_t)(uint8_t)coda_rnd(&s->rng); }
 
 /* The steady / zero kinds: data of one valid step into s->hold. */
 static void lut_step_data(estim_t *s, int new_group) {
@@ -193,7 +188,7 @@ static void lut_step_data(estim_t *s, int new_group) {
     s->pre_pending += s->m;
   }
   for (uint32_t j = 0; j < s->n; j++)
-    cosim_put(s->hold, s->fld.lsb + j * s->k, s->k, zero ? 0 : rnd(&s->rng));
+    cosim_put(s->hold, s->fld.lsb + j * s->k, s->k, zero ? 0 : coda_rnd(&s->rng));
 }
 
 static void mac_step_data(estim_t *s) {
@@ -202,7 +197,7 @@ static void mac_step_data(estim_t *s) {
     for (uint32_t j = 0; j < s->k; j++) cosim_put(s->hold, s->tbl[i].lsb + j * 8, 8, zero ? 0 : (uint64_t)(uint8_t)act8(s));
   for (uint32_t c = 0; c < s->n; c++)
     for (uint32_t j = 0; j < s->k; j++)
-      cosim_put(s->hold, s->col[c].lsb + j * 4, 4, zero ? 0 : rnd(&s->rng) & ((1u << s->w) - 1));
+      cosim_put(s->hold, s->col[c].lsb + j * 4, 4, zero ? 0 : coda_rnd(&s->rng) & ((1u << s->w) - 1));
 }
 
 /* in_i of one cycle; *rst = reset this cycle; *ops = the MACs a workload
