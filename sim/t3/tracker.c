@@ -2,6 +2,7 @@
  * RTL twin: rtl/t3/t3_tracker.v. */
 #include "tracker.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define MASK(b) ((uint32_t)((1ull << (b)) - 1))
@@ -34,6 +35,16 @@ void t3_tracker_reset(t3_tracker_t *t) {
   memset(&t->cur, 0, sizeof t->cur);
   memset(&t->nxt, 0, sizeof t->nxt);
   memset(&t->pend, 0, sizeof t->pend);
+  t->ntouch = 0;
+}
+
+/* The registers in front of the table (err .. slot[]). */
+#define T3_HEAD_BYTES offsetof(t3_tracker_regs_t, e)
+
+static void touch(t3_tracker_t *t, uint32_t idx) {
+  for (uint32_t i = 0; i < t->ntouch; i++)
+    if (t->touch[i] == idx) return;
+  t->touch[t->ntouch++] = idx;
 }
 
 int t3_tracker_ready(const t3_tracker_t *t) { return t->cur.count + 2 <= t->cfg.queue; }
@@ -42,7 +53,11 @@ void t3_tracker_eval(t3_tracker_t *t, const t3_tracker_in_t *in) {
   const t3_tracker_regs_t *q = &t->cur;
   t3_tracker_regs_t *d = &t->nxt;
   const uint32_t E = t->cfg.entries, Q = t->cfg.queue, ib = t->idx_bits;
-  *d = *q;
+  /* nxt = cur: the registers in front of the table, and the entries an
+   * uncommitted earlier eval wrote (the rest of the table is equal) */
+  memcpy(d, q, T3_HEAD_BYTES);
+  for (uint32_t i = 0; i < t->ntouch; i++) d->e[t->touch[i]] = q->e[t->touch[i]];
+  t->ntouch = 0;
   memset(&t->pend, 0, sizeof t->pend);
   t->pend.cycles = 1;
   const int ready = t3_tracker_ready(t);
@@ -72,6 +87,7 @@ void t3_tracker_eval(t3_tracker_t *t, const t3_tracker_in_t *in) {
     if (!hit[p] || (p == 1 && hit[0] && idx[0] == idx[1])) continue; /* one entry, counted once below */
     const t3_entry_t *e = &q->e[idx[p]];
     t3_entry_t *n = &d->e[idx[p]];
+    touch(t, idx[p]);
     uint32_t inc[T3_UPD_KINDS] = {0};
     for (int r = 0; r < T3_TRACKER_PORTS; r++)
       if (hit[r] && idx[r] == idx[p]) inc[kind[r]]++;
@@ -88,6 +104,7 @@ void t3_tracker_eval(t3_tracker_t *t, const t3_tracker_in_t *in) {
   /* the configuration write (no update touches its entry this cycle) */
   if (cfg_we) {
     t3_entry_t *n = &d->e[cidx];
+    touch(t, cidx);
     n->expect = in->cfg_expect & MASK(T3_COUNT_BITS);
     n->valid = n->expect != 0;
     n->rearm = in->cfg_rearm & 1;
@@ -119,7 +136,9 @@ void t3_tracker_eval(t3_tracker_t *t, const t3_tracker_in_t *in) {
 }
 
 void t3_tracker_commit(t3_tracker_t *t) {
-  t->cur = t->nxt;
+  memcpy(&t->cur, &t->nxt, T3_HEAD_BYTES);
+  for (uint32_t i = 0; i < t->ntouch; i++) t->cur.e[t->touch[i]] = t->nxt.e[t->touch[i]];
+  t->ntouch = 0;
   t->st.cycles += t->pend.cycles;
   t->st.updates += t->pend.updates;
   t->st.hits += t->pend.hits;

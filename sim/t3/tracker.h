@@ -142,6 +142,10 @@ typedef struct t3_tracker {
   t3_tracker_cfg_t cfg;           /* validated */
   uint32_t idx_bits;              /* log2 entries */
   t3_tracker_regs_t cur, nxt;     /* current registers and eval's next */
+  /* The table entries eval wrote into nxt (at most a configuration write
+   * and one per port): commit copies only these, so a cycle costs O(1),
+   * not O(entries). Between cycles nxt's table equals cur's. */
+  uint32_t ntouch, touch[T3_TRACKER_PORTS + 1];
   t3_tracker_stats_t st, pend;    /* bookkeeping; pend: this eval's, added by commit */
 } t3_tracker_t;
 
