@@ -11,10 +11,11 @@
  * sa_fold_cycles(ws, R, C, M) = 2R + C + M - 2 cycles, always the full R, C).
  * The folds go to the arrays in order, npu.arrays at a time: a "group" of
  * folds runs in parallel and takes one fold's cycles, so the GEMM computes in
- * ceil(folds / arrays) x fold cycles when its weights are on chip (with
- * npu.ws_preload = overlap, a design-choice alternative: the first group as
- * above, every later one max(M, R) cycles, the next folds' weights loading
- * into double-buffered PE registers while the current ones stream). A group
+ * ceil(folds / arrays) x fold cycles when its weights are on chip with
+ * npu.ws_preload = serial; with overlap (the default: the NeuPIMs
+ * simulator's NPU, see params.def) the first group as above, every later one
+ * max(M, R) cycles, the next folds' weights loading into double-buffered
+ * PE registers while the current ones stream. A group
  * needs its folds' weights (rows x cols x 2 B each) in the weight buffer; the
  * DMA runs ahead by at most wbuf_bytes (npu_fetch_depth groups).
  * Vector work is element operations: ceil(ops / (units x width)) cycles.
