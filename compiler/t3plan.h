@@ -115,4 +115,24 @@ int t3_plan_emit(const t3_plan_t *p, isa_insn_t **out, uint32_t *n, coda_err_t *
 int t3_plan_decode(t3_plan_t *p, const isa_insn_t *in, uint32_t n, uint32_t devices, uint32_t device,
                    uint64_t k, coda_err_t *err);
 
+/* The sublayer named s ("oproj", "fc2", "fc1_bwd", "iproj_bwd"), or -1. */
+int t3_sub_parse(const char *s);
+
+/* Encoding of the t3_layout element type (ISA_ATYPE_*) for elem_bytes:
+ * only FP16 (2 bytes) is planned. */
+#define T3_ELEM_ATYPE ISA_ATYPE_FP16
+
+#define T3_COMPILE_USAGE                                                                                   \
+  "coda t3 compile --arch A.json --model workloads/t3/M.json --sub oproj|fc2|fc1_bwd|iproj_bwd --tp N\n"    \
+  "                --device D [-o P.cbin] [-S P.s] [--set t3.key=v]...\n"                                  \
+  "  The T3 plan of device D of a ring of N (= t3.devices) for the model's sublayer GEMM (tokens x\n"      \
+  "  hidden output): t3_layout, t3_stage x N, t3_track per tile of stages 1..N-1, t3_mca\n"               \
+  "  (docs/machine.md), as a .cbin and/or assembly; at least one of -o, -S. compiler/t3plan.h.\n"
+
+/* `coda t3 compile ...` (T3_COMPILE_USAGE); argv[1] is "t3", argv[2]
+ * "compile", the options follow (as t3_main in sim/t3/ring.h takes them).
+ * The model's tp list need not contain --tp. Returns the exit code: 0, or 2
+ * with one line on stderr for bad input. */
+int t3_compile_main(int argc, char **argv);
+
 #endif

@@ -25,6 +25,10 @@ typedef enum isa_op {
   ISA_OP_PIM_PRECHARGE, /* 0x66 PIM_PRECHARGE: close every open PIM row of channel ch */
   ISA_OP_NPU_GEMM, /* 0x70 NPU GEMM on the weight-stationary arrays: FP16 activations at aaddr times the weights at waddr (streamed by ld) into caddr */
   ISA_OP_NPU_VEC, /* 0x71 NPU vector-unit operation vop over elems FP16 elements from saddr into caddr */
+  ISA_OP_T3_LAYOUT, /* 0x80 T3 output address space: slots of tiles m x n of type atype, tiles per chunk, tcols per chunk row, from obase */
+  ISA_OP_T3_STAGE, /* 0x81 T3 ring stage: in stage the producer computes chunk, of kind skind, sending to device dest */
+  ISA_OP_T3_TRACK, /* 0x82 program tracker entry tile at every memory controller: at expect updates fire a DMA of dbytes from src to device dest */
+  ISA_OP_T3_MCA, /* 0x83 T3 memory-controller arbitration: mode mca, threshold thresh, starvation limit starve */
   ISA_OP_COUNT
 } isa_op_e;
 
@@ -46,6 +50,10 @@ typedef enum isa_op {
 #define ISA_OPC_PIM_PRECHARGE 0x66u
 #define ISA_OPC_NPU_GEMM 0x70u
 #define ISA_OPC_NPU_VEC 0x71u
+#define ISA_OPC_T3_LAYOUT 0x80u
+#define ISA_OPC_T3_STAGE 0x81u
+#define ISA_OPC_T3_TRACK 0x82u
+#define ISA_OPC_T3_MCA 0x83u
 
 /* mask: units SYNC waits for (queue empty, nothing in flight) */
 #define ISA_SYNC_DMA 1u
@@ -98,6 +106,22 @@ typedef enum isa_vop {
   ISA_VOP_ADD, /* 3 */
   ISA_VOP_COUNT
 } isa_vop_e;
+
+/* skind: T3 stage kind: remote stores to the next device, local updates forwarded by DMA, or the final local reduction */
+typedef enum isa_t3stage {
+  ISA_T3STAGE_REMOTE, /* 0 */
+  ISA_T3STAGE_FWD, /* 1 */
+  ISA_T3STAGE_FINAL, /* 2 */
+  ISA_T3STAGE_COUNT
+} isa_t3stage_e;
+
+/* mca: T3 memory-controller arbitration mode */
+typedef enum isa_mca {
+  ISA_MCA_OFF, /* 0 */
+  ISA_MCA_STATIC, /* 1 */
+  ISA_MCA_DYNAMIC, /* 2 */
+  ISA_MCA_COUNT
+} isa_mca_e;
 
 /* Field widths and valid values. */
 #define ISA_F_MASK_BITS 3
@@ -187,6 +211,48 @@ typedef enum isa_vop {
 #define ISA_F_ELEMS_BITS 24
 #define ISA_F_ELEMS_MIN 0u
 #define ISA_F_ELEMS_MAX 16777215u
+#define ISA_F_OBASE_BITS 40
+#define ISA_F_OBASE_MIN 0u
+#define ISA_F_OBASE_MAX 1099511627775ull
+#define ISA_F_TILES_BITS 16
+#define ISA_F_TILES_MIN 1u
+#define ISA_F_TILES_MAX 65535u
+#define ISA_F_TCOLS_BITS 16
+#define ISA_F_TCOLS_MIN 1u
+#define ISA_F_TCOLS_MAX 65535u
+#define ISA_F_STAGE_BITS 6
+#define ISA_F_STAGE_MIN 0u
+#define ISA_F_STAGE_MAX 63u
+#define ISA_F_CHUNK_BITS 6
+#define ISA_F_CHUNK_MIN 0u
+#define ISA_F_CHUNK_MAX 63u
+#define ISA_F_SKIND_BITS 2
+#define ISA_F_SKIND_MIN 0u
+#define ISA_F_SKIND_MAX 2u
+#define ISA_F_DEST_BITS 6
+#define ISA_F_DEST_MIN 0u
+#define ISA_F_DEST_MAX 63u
+#define ISA_F_TILE_BITS 16
+#define ISA_F_TILE_MIN 0u
+#define ISA_F_TILE_MAX 65535u
+#define ISA_F_EXPECT_BITS 16
+#define ISA_F_EXPECT_MIN 0u
+#define ISA_F_EXPECT_MAX 65535u
+#define ISA_F_SRC_BITS 40
+#define ISA_F_SRC_MIN 0u
+#define ISA_F_SRC_MAX 1099511627775ull
+#define ISA_F_DBYTES_BITS 24
+#define ISA_F_DBYTES_MIN 0u
+#define ISA_F_DBYTES_MAX 16777215u
+#define ISA_F_MCA_BITS 2
+#define ISA_F_MCA_MIN 0u
+#define ISA_F_MCA_MAX 2u
+#define ISA_F_THRESH_BITS 16
+#define ISA_F_THRESH_MIN 0u
+#define ISA_F_THRESH_MAX 65535u
+#define ISA_F_STARVE_BITS 28
+#define ISA_F_STARVE_MIN 0u
+#define ISA_F_STARVE_MAX 268435455u
 
 /* Field positions per instruction (bit numbers in the 128-bit word). */
 #define ISA_SYNC_MASK_LSB 8
@@ -327,6 +393,42 @@ typedef enum isa_vop {
 #define ISA_NPU_VEC_SADDR_MSB 53
 #define ISA_NPU_VEC_CADDR_LSB 54
 #define ISA_NPU_VEC_CADDR_MSB 73
+#define ISA_T3_LAYOUT_OBASE_LSB 8
+#define ISA_T3_LAYOUT_OBASE_MSB 47
+#define ISA_T3_LAYOUT_M_LSB 48
+#define ISA_T3_LAYOUT_M_MSB 63
+#define ISA_T3_LAYOUT_N_LSB 64
+#define ISA_T3_LAYOUT_N_MSB 79
+#define ISA_T3_LAYOUT_TILES_LSB 80
+#define ISA_T3_LAYOUT_TILES_MSB 95
+#define ISA_T3_LAYOUT_TCOLS_LSB 96
+#define ISA_T3_LAYOUT_TCOLS_MSB 111
+#define ISA_T3_LAYOUT_ATYPE_LSB 112
+#define ISA_T3_LAYOUT_ATYPE_MSB 113
+#define ISA_T3_STAGE_STAGE_LSB 8
+#define ISA_T3_STAGE_STAGE_MSB 13
+#define ISA_T3_STAGE_CHUNK_LSB 14
+#define ISA_T3_STAGE_CHUNK_MSB 19
+#define ISA_T3_STAGE_SKIND_LSB 20
+#define ISA_T3_STAGE_SKIND_MSB 21
+#define ISA_T3_STAGE_DEST_LSB 22
+#define ISA_T3_STAGE_DEST_MSB 27
+#define ISA_T3_TRACK_TILE_LSB 8
+#define ISA_T3_TRACK_TILE_MSB 23
+#define ISA_T3_TRACK_EXPECT_LSB 24
+#define ISA_T3_TRACK_EXPECT_MSB 39
+#define ISA_T3_TRACK_SRC_LSB 40
+#define ISA_T3_TRACK_SRC_MSB 79
+#define ISA_T3_TRACK_DBYTES_LSB 80
+#define ISA_T3_TRACK_DBYTES_MSB 103
+#define ISA_T3_TRACK_DEST_LSB 104
+#define ISA_T3_TRACK_DEST_MSB 109
+#define ISA_T3_MCA_MCA_LSB 8
+#define ISA_T3_MCA_MCA_MSB 9
+#define ISA_T3_MCA_THRESH_LSB 10
+#define ISA_T3_MCA_THRESH_MSB 25
+#define ISA_T3_MCA_STARVE_LSB 26
+#define ISA_T3_MCA_STARVE_MSB 53
 
 /* A decoded instruction: op plus every field of the table; fields the op
  * does not have are 0. */
@@ -361,6 +463,20 @@ typedef struct isa_insn {
   uint32_t gact; /* set of 4 banks (one per bank group) a G_ACT activates */
   uint32_t vop; /* NPU vector-unit operation */
   uint32_t elems; /* elements an NPU vector operation processes */
+  uint64_t obase; /* device byte address of the T3 producer's output (slot 0; slot s at obase + s x chunk bytes) */
+  uint32_t tiles; /* output tiles per ring chunk (tile rows x tile columns) */
+  uint32_t tcols; /* output tiles per chunk row (tile columns; tiles are row-major in a chunk) */
+  uint32_t stage; /* T3 ring stage (0 .. devices - 1) */
+  uint32_t chunk; /* ring chunk (output row block) a T3 stage computes */
+  uint32_t skind; /* T3 stage kind: remote stores to the next device, local updates forwarded by DMA, or the final local reduction */
+  uint32_t dest; /* destination device of the T3 stage's remote stores or DMA */
+  uint32_t tile; /* T3 tile id (tracker entry tile id mod entries, tag the upper bits) */
+  uint32_t expect; /* tracker expected count per memory controller (local + incoming 64 B updates); 0 frees the entry */
+  uint64_t src; /* DRAM byte address of the tracked tile (the source of its forwarding DMA) */
+  uint32_t dbytes; /* bytes the tracker's DMA moves per memory controller */
+  uint32_t mca; /* T3 memory-controller arbitration mode */
+  uint32_t thresh; /* MCA threshold: DRAM queue occupancy below which communication requests are admitted */
+  uint32_t starve; /* MCA starvation limit, DRAM cycles a communication request may wait */
 } isa_insn_t;
 
 /* Fields, in table order. */
@@ -394,6 +510,20 @@ typedef enum isa_field {
   ISA_F_GACT,
   ISA_F_VOP,
   ISA_F_ELEMS,
+  ISA_F_OBASE,
+  ISA_F_TILES,
+  ISA_F_TCOLS,
+  ISA_F_STAGE,
+  ISA_F_CHUNK,
+  ISA_F_SKIND,
+  ISA_F_DEST,
+  ISA_F_TILE,
+  ISA_F_EXPECT,
+  ISA_F_SRC,
+  ISA_F_DBYTES,
+  ISA_F_MCA,
+  ISA_F_THRESH,
+  ISA_F_STARVE,
   ISA_F_COUNT
 } isa_field_e;
 

@@ -33,6 +33,10 @@ localparam [7:0] ISA_OPC_PIM_GEMV = 8'h65;
 localparam [7:0] ISA_OPC_PIM_PRECHARGE = 8'h66;
 localparam [7:0] ISA_OPC_NPU_GEMM = 8'h70;
 localparam [7:0] ISA_OPC_NPU_VEC = 8'h71;
+localparam [7:0] ISA_OPC_T3_LAYOUT = 8'h80;
+localparam [7:0] ISA_OPC_T3_STAGE = 8'h81;
+localparam [7:0] ISA_OPC_T3_TRACK = 8'h82;
+localparam [7:0] ISA_OPC_T3_MCA = 8'h83;
 
 localparam integer ISA_F_MASK_BITS = 3;
 localparam integer ISA_F_BUF_BITS = 2;
@@ -63,6 +67,20 @@ localparam integer ISA_F_PCOL_BITS = 8;
 localparam integer ISA_F_GACT_BITS = 4;
 localparam integer ISA_F_VOP_BITS = 2;
 localparam integer ISA_F_ELEMS_BITS = 24;
+localparam integer ISA_F_OBASE_BITS = 40;
+localparam integer ISA_F_TILES_BITS = 16;
+localparam integer ISA_F_TCOLS_BITS = 16;
+localparam integer ISA_F_STAGE_BITS = 6;
+localparam integer ISA_F_CHUNK_BITS = 6;
+localparam integer ISA_F_SKIND_BITS = 2;
+localparam integer ISA_F_DEST_BITS = 6;
+localparam integer ISA_F_TILE_BITS = 16;
+localparam integer ISA_F_EXPECT_BITS = 16;
+localparam integer ISA_F_SRC_BITS = 40;
+localparam integer ISA_F_DBYTES_BITS = 24;
+localparam integer ISA_F_MCA_BITS = 2;
+localparam integer ISA_F_THRESH_BITS = 16;
+localparam integer ISA_F_STARVE_BITS = 28;
 
 // mask: units SYNC waits for (queue empty, nothing in flight)
 localparam [2:0] ISA_SYNC_DMA = 3'd1;
@@ -105,6 +123,18 @@ localparam [1:0] ISA_VOP_SOFTMAX = 2'd1;
 localparam [1:0] ISA_VOP_GELU = 2'd2;
 localparam [1:0] ISA_VOP_ADD = 2'd3;
 localparam integer ISA_VOP_COUNT = 4;
+
+// skind: T3 stage kind: remote stores to the next device, local updates forwarded by DMA, or the final local reduction
+localparam [1:0] ISA_T3STAGE_REMOTE = 2'd0;
+localparam [1:0] ISA_T3STAGE_FWD = 2'd1;
+localparam [1:0] ISA_T3STAGE_FINAL = 2'd2;
+localparam integer ISA_T3STAGE_COUNT = 3;
+
+// mca: T3 memory-controller arbitration mode
+localparam [1:0] ISA_MCA_OFF = 2'd0;
+localparam [1:0] ISA_MCA_STATIC = 2'd1;
+localparam [1:0] ISA_MCA_DYNAMIC = 2'd2;
+localparam integer ISA_MCA_COUNT = 3;
 
 // sync (0x01): wait until every unit named in mask has an empty queue and nothing in flight
 localparam integer ISA_SYNC_MASK_LSB = 8;
@@ -288,5 +318,53 @@ localparam integer ISA_NPU_VEC_SADDR_MSB = 53;
 localparam integer ISA_NPU_VEC_CADDR_LSB = 54;
 localparam integer ISA_NPU_VEC_CADDR_MSB = 73;
 localparam [127:0] ISA_NPU_VEC_USED = 128'h00000000000003ffffffffffffffffff;
+
+// t3_layout (0x80): T3 output address space: slots of tiles m x n of type atype, tiles per chunk, tcols per chunk row, from obase
+localparam integer ISA_T3_LAYOUT_OBASE_LSB = 8;
+localparam integer ISA_T3_LAYOUT_OBASE_MSB = 47;
+localparam integer ISA_T3_LAYOUT_M_LSB = 48;
+localparam integer ISA_T3_LAYOUT_M_MSB = 63;
+localparam integer ISA_T3_LAYOUT_N_LSB = 64;
+localparam integer ISA_T3_LAYOUT_N_MSB = 79;
+localparam integer ISA_T3_LAYOUT_TILES_LSB = 80;
+localparam integer ISA_T3_LAYOUT_TILES_MSB = 95;
+localparam integer ISA_T3_LAYOUT_TCOLS_LSB = 96;
+localparam integer ISA_T3_LAYOUT_TCOLS_MSB = 111;
+localparam integer ISA_T3_LAYOUT_ATYPE_LSB = 112;
+localparam integer ISA_T3_LAYOUT_ATYPE_MSB = 113;
+localparam [127:0] ISA_T3_LAYOUT_USED = 128'h0003ffffffffffffffffffffffffffff;
+
+// t3_stage (0x81): T3 ring stage: in stage the producer computes chunk, of kind skind, sending to device dest
+localparam integer ISA_T3_STAGE_STAGE_LSB = 8;
+localparam integer ISA_T3_STAGE_STAGE_MSB = 13;
+localparam integer ISA_T3_STAGE_CHUNK_LSB = 14;
+localparam integer ISA_T3_STAGE_CHUNK_MSB = 19;
+localparam integer ISA_T3_STAGE_SKIND_LSB = 20;
+localparam integer ISA_T3_STAGE_SKIND_MSB = 21;
+localparam integer ISA_T3_STAGE_DEST_LSB = 22;
+localparam integer ISA_T3_STAGE_DEST_MSB = 27;
+localparam [127:0] ISA_T3_STAGE_USED = 128'h0000000000000000000000000fffffff;
+
+// t3_track (0x82): program tracker entry tile at every memory controller: at expect updates fire a DMA of dbytes from src to device dest
+localparam integer ISA_T3_TRACK_TILE_LSB = 8;
+localparam integer ISA_T3_TRACK_TILE_MSB = 23;
+localparam integer ISA_T3_TRACK_EXPECT_LSB = 24;
+localparam integer ISA_T3_TRACK_EXPECT_MSB = 39;
+localparam integer ISA_T3_TRACK_SRC_LSB = 40;
+localparam integer ISA_T3_TRACK_SRC_MSB = 79;
+localparam integer ISA_T3_TRACK_DBYTES_LSB = 80;
+localparam integer ISA_T3_TRACK_DBYTES_MSB = 103;
+localparam integer ISA_T3_TRACK_DEST_LSB = 104;
+localparam integer ISA_T3_TRACK_DEST_MSB = 109;
+localparam [127:0] ISA_T3_TRACK_USED = 128'h00003fffffffffffffffffffffffffff;
+
+// t3_mca (0x83): T3 memory-controller arbitration: mode mca, threshold thresh, starvation limit starve
+localparam integer ISA_T3_MCA_MCA_LSB = 8;
+localparam integer ISA_T3_MCA_MCA_MSB = 9;
+localparam integer ISA_T3_MCA_THRESH_LSB = 10;
+localparam integer ISA_T3_MCA_THRESH_MSB = 25;
+localparam integer ISA_T3_MCA_STARVE_LSB = 26;
+localparam integer ISA_T3_MCA_STARVE_MSB = 53;
+localparam [127:0] ISA_T3_MCA_USED = 128'h0000000000000000003fffffffffffff;
 
 /* verilator lint_on UNUSEDPARAM */
