@@ -105,7 +105,14 @@ int hbm_init(hbm_t **out, const arch_cfg_t *c, const char *origin, coda_err_t *e
 #define HBM_RULE(id, name, from, to, scope, l) h->lat[i++] = MAX((int64_t)0, (int64_t)(l));
 #include "hbm_timing.def"
 #undef HBM_RULE
-  for (int r = 0; r < HBM_RULE_COUNT; r++) h->from_list[RULES[r].from][h->n_from[RULES[r].from]++] = (uint8_t)r;
+  for (int r = 0; r < HBM_RULE_COUNT; r++) {
+    int from = RULES[r].from;
+    /* column writes (WR, UPD) share the WR slot: no rule delays UPD by name */
+    CODA_ASSERT(RULES[r].to != HBM_CMD_UPD);
+    h->from_list[from][h->n_from[from]++] = (uint8_t)r;
+    /* an UPD's bus side is exactly a WR: it starts every WR rule too (hbm_timing.def) */
+    if (from == HBM_CMD_WR) h->from_list[HBM_CMD_UPD][h->n_from[HBM_CMD_UPD]++] = (uint8_t)r;
+  }
   h->nch = (uint32_t)c->hbm_channels; h->nrank = (uint32_t)c->hbm_ranks;
   h->nbg = (uint32_t)c->hbm_bankgroups; h->nbpg = (uint32_t)c->hbm_banks_per_group;
   h->nbank_rank = h->nbg * h->nbpg; h->nbank_ch = h->nbank_rank * h->nrank; h->rows = (uint32_t)c->hbm_rows;
@@ -294,27 +301,45 @@ static void record_lat(hbm_t *h, uint64_t lat) {
   h->lat_big[h->n_big++] = lat;
 }
 
-/* Column command for queue entry i of q (n entries); removes it. */
+/* Column command (RD, WR or UPD) of a queue entry. */
+static inline int col_cmd(const hbm_ent_t *e, int write) {
+  return e->upd ? HBM_CMD_UPD : write ? HBM_CMD_WR : HBM_CMD_RD;
+}
+
+/* Column command for queue entry i of q (n entries; write: the write
+ * queue); removes it. */
 static void do_col(hbm_t *h, hbm_chan_t *c, uint32_t ci, hbm_ent_t *q, uint32_t *n, uint32_t i, int write,
                    cyc_t t, uint8_t why) {
   hbm_ent_t e = q[i];
   hbm_bank_t *bk = &c->bank[e.bank];
+  int cmd = col_cmd(&e, write);
   CODA_ASSERT(bk->open && bk->row == e.row);
   bk->hits++;
   bk->n_ent[write]--;
   bk->n_hit[write]--;
-  apply_rules(h, c, e.rank, e.bank, write ? HBM_CMD_WR : HBM_CMD_RD, t);
+  apply_rules(h, c, e.rank, e.bank, cmd, t);
   memmove(&q[i], &q[i + 1], (size_t)(*n - i - 1) * sizeof *q);
   (*n)--;
   h->queued--;
-  cyc_t done = t + (cyc_t)((write ? h->t.cwl : h->t.cl) + h->t.burst);
-  if (write) { h->st.writes++; h->st.wr_pj += h->e_wr; }
-  else { h->st.reads++; h->st.rd_pj += h->e_rd; record_lat(h, done - e.arrival); }
+  cyc_t done;
+  if (cmd == HBM_CMD_UPD) {
+    /* addend in (CWL + BL/2), internal read and write-back (tCCD_L each):
+     * the tUPD rule's latency (hbm_timing.def) */
+    done = t + (cyc_t)h->lat[HBM_RULE_tupd_wr];
+    h->st.upds++;
+    h->st.upd_pj += h->e_wr + h->e_rd;
+  } else {
+    done = t + (cyc_t)((write ? h->t.cwl : h->t.cl) + h->t.burst);
+    if (write) { h->st.writes++; h->st.wr_pj += h->e_wr; }
+    else { h->st.reads++; h->st.rd_pj += h->e_rd; record_lat(h, done - e.arrival); }
+  }
   if (!e.missed) h->st.row_hits++;
   if (e.pim_wait) c->pst.normal_delayed++;
   if (done > h->st.last_done) h->st.last_done = done;
-  log_cmd(h, ci, t, write ? HBM_CMD_WR : HBM_CMD_RD, e.bank, e.row, why);
-  if (h->done_fn) h->done_fn(h->done_ctx, e.id, write, e.arrival, done);
+  log_cmd(h, ci, t, cmd, e.bank, e.row, why);
+  if (h->done_fn)
+    h->done_fn(h->done_ctx, e.id, cmd == HBM_CMD_UPD ? HBM_KIND_UPDATE : write ? HBM_KIND_WRITE : HBM_KIND_READ,
+               e.arrival, done);
 }
 
 /* ---- the controller ------------------------------------------------------ */
@@ -389,7 +414,8 @@ static int decide(hbm_t *h, hbm_chan_t *c, uint32_t ci, cyc_t t, cyc_t *nxt) {
        * bank's precharge (t + the hit's column-to-PRE rule <= earliest PRE) */
       if (cls != CL_HIT) continue;
       cyc_t tp = earliest(h, c, e->bank, HBM_CMD_PRE, NULL);
-      cyc_t c2p = (cyc_t)(col == HBM_CMD_RD ? h->lat[HBM_RULE_trtp] : h->lat[HBM_RULE_twr]);
+      cyc_t c2p = (cyc_t)(col == HBM_CMD_RD ? h->lat[HBM_RULE_trtp]
+                          : e->upd ? h->lat[HBM_RULE_twr_upd] : h->lat[HBM_RULE_twr]);
       if (t + c2p > tp) continue;
       tt = earliest(h, c, e->bank, col, &why);
       if (e->ready > tt) { tt = e->ready; why = HBM_RULE_NONE; }
@@ -450,11 +476,23 @@ cyc_t hbm_next_cmd(const hbm_t *h) {
 }
 
 int hbm_can_accept(const hbm_t *h, uint64_t addr, int write) {
-  const hbm_chan_t *c = &h->ch[(addr >> h->shift[F_CH]) & ((1ull << h->bits[F_CH]) - 1)];
+  const hbm_chan_t *c = &h->ch[hbm_chan_of(h, addr)];
   return write ? c->wn < h->wq_cap : c->rn < h->rq_cap;
 }
 
+uint32_t hbm_chan_of(const hbm_t *h, uint64_t addr) {
+  return (uint32_t)((addr >> h->shift[F_CH]) & ((1ull << h->bits[F_CH]) - 1));
+}
+
+uint32_t hbm_chan_occupancy(const hbm_t *h, uint32_t ch) { return h->ch[ch].rn + h->ch[ch].wn; }
+uint32_t hbm_queue_entries(const hbm_t *h) { return h->rq_cap + h->wq_cap; }
+
 int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, uint64_t id) {
+  return hbm_enqueue_kind(h, addr, write ? HBM_KIND_WRITE : HBM_KIND_READ, ready, since, id);
+}
+
+int hbm_enqueue_kind(hbm_t *h, uint64_t addr, hbm_kind_e kind, cyc_t ready, cyc_t since, uint64_t id) {
+  int write = kind != HBM_KIND_READ; /* updates drain with the writes */
   hbm_addr_t a;
   hbm_decode(h, addr, &a);
   hbm_chan_t *c = &h->ch[a.ch];
@@ -465,6 +503,7 @@ int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, ui
   e->id = id; e->ready = ready; e->arrival = since; e->row = a.row;
   e->bank = a.rank * h->nbank_rank + a.bg * h->nbpg + a.bank;
   e->rank = (uint8_t)a.rank; e->missed = 0; e->pim_wait = (uint8_t)c->pim_own;
+  e->upd = kind == HBM_KIND_UPDATE;
   hbm_bank_t *bk = &c->bank[e->bank];
   bk->n_ent[write]++;
   if (bk->open && bk->row == a.row) bk->n_hit[write]++;

@@ -1,7 +1,7 @@
 /* hbm.h: a cycle-level HBM2 DRAM model and its memory controllers.
  *
  * Models: per channel, ranks x bank groups x banks with an open row each;
- * every command (ACT, RD, WR, PRE, REF) issues no earlier than the largest
+ * every command (ACT, RD, WR, UPD, PRE, REF) issues no earlier than the largest
  * earliest-issue cycle its bank, bank group and rank hold, raised by the
  * named rules of hbm_timing.def (tRCD, tCCD_L, tWTR_S, ...) and the per-rank
  * tFAW window. One command per channel per DRAM cycle. Each channel has a
@@ -18,6 +18,24 @@
  * a + tRCD, data complete at a + tRCD + CL + BL/2 (no fixed controller
  * cycles). A write completes when its data has been written, WR + CWL + BL/2.
  *
+ * Near-memory update (T3, Pati et al. ASPLOS'24, "compute-enhanced memory":
+ * a DMA write or store tagged update is an atomic add at the DRAM bank).
+ * hbm_enqueue_kind(..., HBM_KIND_UPDATE, ...) queues one in the write queue
+ * (hbm_can_accept(addr, 1) tells if there is room); it drains with the
+ * writes and issues as the command UPD. Its bus side is exactly a WR (every
+ * WR rule of hbm_timing.def: tRCD after the ACT, tCCD_S/L, tWTR, tRTW,
+ * tRTRS, the data bus for BL/2; it waits where a WR waits). Inside the bank
+ * the addend arrives at UPD + CWL + BL/2, the internal column read of the
+ * old value takes the column path tCCD_L, the add, then the internal
+ * write-back another tCCD_L, so the same bank's next RD/WR/UPD waits until
+ * UPD + CWL + BL/2 + 2 x tCCD_L (rule tUPD) and its PRE until that + tWR
+ * (rule tWR_UPD). Done (hbm_done_fn, write = 2) at UPD + CWL + BL/2 +
+ * 2 x tCCD_L, when the sum is written back. No read crosses the bus. An
+ * update to an idle bank arriving at a: ACT at a, done at
+ * a + tRCD + CWL + BL/2 + 2 x tCCD_L. Statistics: upds (writes counts only
+ * plain writes; an update's 64 B count as data-bus write bytes), row hits as
+ * for writes, upd_pj (below).
+ *
  * Addresses: the low log2(request bytes) bits are the offset inside a 64 B
  * request; above them the fields of hbm.address_mapping from least to most
  * significant (DRAMsim3 style, e.g. the default rarobgbachco: co lowest, then ch,
@@ -29,6 +47,11 @@
  *   ACT (+ its PRE)  VDD x (IDD0 x tRC - (IDD3N x tRAS + IDD2N x tRP)) x tCK
  *   RD burst         VDD x (IDD4R - IDD3N) x BL/2 x tCK
  *   WR burst         VDD x (IDD4W - IDD3N) x BL/2 x tCK
+ *   UPD              one WR burst (the addend in) + one RD burst (the
+ *                    internal column read), in upd_pj (not in wr_pj/rd_pj);
+ *                    the IDD method cannot separate the read burst's I/O
+ *                    part, which an update does not spend, so this is an
+ *                    upper bound; the adder itself is not counted
  *   REF              VDD x (IDD5AB - IDD3N) x tRFC x tCK
  *   background       per rank, VDD x tCK x (IDD2N x all-banks-closed cycles
  *                    + IDD3N x (cycles with a bank open, or refreshing))
@@ -94,7 +117,10 @@
  * = pim_gwrite_bursts IDD WR bursts; open PIM rows count as open banks for
  * the background energy.
  *
- * Leaves out: per-bank refresh, power-down and self refresh, read-after-write
+ * Leaves out: the values of an update (timing and energy only), its adder's
+ * energy and the bank-group column path of its internal read/write (held
+ * at the bank only), updates behind mem_if_t (mem_req_t has no update
+ * kind); per-bank refresh, power-down and self refresh, read-after-write
  * forwarding, separate row/column command buses, ECC. For PIM: the data of
  * the GEMV (only timing and energy), READRES data-bus contention with normal
  * reads in dual mode (its cycles are inside the PIM_GEMV occupancy), the
@@ -119,9 +145,15 @@
  * bank of a channel; G_ACT covers pim_gact_banks banks. */
 typedef enum {
   HBM_CMD_ACT = 0, HBM_CMD_RD, HBM_CMD_WR, HBM_CMD_PRE, HBM_CMD_REF,
+  HBM_CMD_UPD,        /* near-memory update: a WR on the bus, read-add-write in the bank; kept
+                         before the PIM commands (users test cmd >= HBM_CMD_PIM_HEADER for PIM) */
   HBM_CMD_PIM_HEADER, HBM_CMD_GWRITE, HBM_CMD_G_ACT, HBM_CMD_PIM_GEMV, HBM_CMD_PIM_PRE,
   HBM_CMD_COUNT
 } hbm_cmd_e;
+
+/* What a transaction does (hbm_enqueue_kind). An update goes to the write
+ * queue; the done callback's `write` is its kind. */
+typedef enum { HBM_KIND_READ = 0, HBM_KIND_WRITE = 1, HBM_KIND_UPDATE = 2 } hbm_kind_e;
 
 /* rank/bg/bank of a logged command that covers every bank of its channel */
 #define HBM_ALL UINT32_MAX
@@ -133,17 +165,20 @@ typedef struct hbm hbm_t;
 
 /* Counters of one run (all channels). */
 typedef struct hbm_stats {
-  uint64_t reads, writes;          /* transactions served (column commands) */
-  uint64_t row_hits;               /* transactions served without their own ACT/PRE */
+  uint64_t reads, writes;          /* transactions served (column commands); writes: plain WRs only */
+  uint64_t upds;                   /* updates served (UPD commands; each 64 B over the bus, write side) */
+  uint64_t row_hits;               /* transactions served without their own ACT/PRE (updates included) */
   uint64_t acts, pres, refs;       /* commands issued */
   uint64_t rd_lat_sum;             /* sum of read latencies, arrival to data, DRAM cycles */
   uint64_t rd_lat_max;             /* largest read latency */
   cyc_t last_done;                 /* DRAM cycle the last transaction completed */
   double act_pj, rd_pj, wr_pj, ref_pj, bg_pj; /* energy by component (bg after hbm_finish) */
+  double upd_pj;                   /* updates: one IDD WR burst + one IDD RD burst each */
 } hbm_stats_t;
 
 /* Called when a transaction's column command issues: done = cycle its data
- * completes. */
+ * completes; write = its hbm_kind_e (2: an update, done when the bank's
+ * write-back of the sum is complete). */
 typedef void (*hbm_done_fn)(void *ctx, uint64_t id, int write, cyc_t arrival, cyc_t done);
 /* Called for every command issued: rule = name of the timing rule that set
  * its issue cycle ("tRCD", "tFAW", ...), or "-" when none held it back. */
@@ -177,6 +212,13 @@ int hbm_can_accept(const hbm_t *h, uint64_t addr, int write);
  * counts from (the cycle it arrived, before any wait for queue room).
  * -1 when its queue is full. addr < capacity. */
 int hbm_enqueue(hbm_t *h, uint64_t addr, int write, cyc_t ready, cyc_t since, uint64_t id);
+/* hbm_enqueue with a kind: READ, WRITE (as hbm_enqueue with write 0 / 1) or
+ * UPDATE (write queue; see the header comment). */
+int hbm_enqueue_kind(hbm_t *h, uint64_t addr, hbm_kind_e kind, cyc_t ready, cyc_t since, uint64_t id);
+uint32_t hbm_chan_of(const hbm_t *h, uint64_t addr);            /* channel of an address */
+/* Read-queue + write-queue entries of channel ch now (updates included). */
+uint32_t hbm_chan_occupancy(const hbm_t *h, uint32_t ch);
+uint32_t hbm_queue_entries(const hbm_t *h);    /* rq_entries + wq_entries (per channel) */
 /* Issues every command due at DRAM cycles <= t. */
 void hbm_advance(hbm_t *h, cyc_t t);
 /* Earliest DRAM cycle at which a queued transaction may see a command;
@@ -251,7 +293,10 @@ hbm_t *hbm_of_mem(const mem_if_t *m);
 
 /* ---- trace mode (`coda dram`) ---- */
 typedef struct hbm_trace_result {
-  uint64_t requests, reads, writes;
+  uint64_t requests, reads, writes; /* requests: all lines but PIM (updates included) */
+  uint64_t updates;          /* UPDATE lines */
+  double rd_bus_bytes;       /* data-bus bytes, read side: reads x request bytes */
+  double wr_bus_bytes;       /* write side: (writes + updates) x request bytes */
   cyc_t cycles;              /* DRAM cycle the last transaction completed */
   double bytes;              /* requests x request bytes */
   double gbps, peak_gbps;    /* achieved and peak bandwidth */
@@ -262,7 +307,7 @@ typedef struct hbm_trace_result {
   uint64_t pim_jobs;         /* PIM lines */
   hbm_pim_stats_t pim;       /* PIM counters and energy, all channels */
   double pim_lat_avg;        /* DRAM cycles, trace cycle to done */
-  double energy_pj;          /* total (PIM included) */
+  double energy_pj;          /* total (updates and PIM included) */
   double sim_seconds;        /* host time */
 } hbm_trace_result_t;
 

@@ -85,6 +85,7 @@ typedef struct hbm_ent {
   uint32_t bank;     /* flat bank index in the channel */
   uint8_t rank;
   uint8_t missed;    /* an ACT or PRE was issued for it */
+  uint8_t upd;       /* a near-memory update (write queue; issues as UPD) */
   uint8_t pim_wait;  /* it waited while PIM took the channel (hbm_pim_stats_t.normal_delayed) */
 } hbm_ent_t;
 
@@ -136,7 +137,7 @@ typedef struct hbm_pim_par {
 struct hbm {
   hbm_timing_t t;
   int64_t lat[HBM_RULE_COUNT];      /* each rule's latency */
-  uint8_t from_list[HBM_CMD_COUNT][HBM_RULE_COUNT]; /* rules each command starts */
+  uint8_t from_list[HBM_CMD_COUNT][HBM_RULE_COUNT]; /* rules each command starts (UPD: the WR ones too) */
   uint8_t n_from[HBM_CMD_COUNT];
   uint32_t nch, nrank, nbg, nbpg, nbank_rank, nbank_ch, rows;
   uint32_t bpg_sh, bpr_sh;          /* log2 nbpg, log2 nbank_rank (flat bank -> bank group, rank) */
@@ -145,7 +146,7 @@ struct hbm {
   uint64_t capacity;
   uint32_t rq_cap, wq_cap, wq_hi, wq_lo, hit_cap;
   double tck_ns;
-  double e_act, e_rd, e_wr, e_ref;  /* pJ per event */
+  double e_act, e_rd, e_wr, e_ref;  /* pJ per event (an update: e_wr + e_rd) */
   double vdd, idd2n, idd3n;
   hbm_chan_t *ch;
   uint64_t queued;
@@ -166,7 +167,7 @@ static inline void hbm_raise(cyc_t *slot, uint8_t *why, cyc_t v, uint8_t rule) {
 }
 
 const char *hbm_rule_name(uint8_t r);
-/* Raises the earliest cycles that command cmd (ACT, RD, WR, PRE, REF) at
+/* Raises the earliest cycles that command cmd (ACT, RD, WR, UPD, PRE, REF) at
  * flat bank b of rank starts; its same-bank rules go to bank slots bn/bw
  * (the bank's next/why, or its PIM pnext/pwhy). */
 void hbm_apply_rules(hbm_t *h, hbm_chan_t *c, uint32_t rank, uint32_t b, int cmd, cyc_t t, cyc_t *bn, uint8_t *bw);

@@ -2,6 +2,9 @@
  *
  * A trace line is `ADDR OP CYCLE`: ADDR in hex (0x optional), OP one of
  * READ, WRITE, R, W (any case), CYCLE a decimal DRAM cycle, non-decreasing.
+ * Extension of the DRAMsim3 format: OP UPDATE or U, a near-memory update
+ * (T3's atomic add at the bank, HBM_KIND_UPDATE: a write-queue entry issued
+ * as UPD; see hbm.h).
  * Blank lines and lines starting with # are skipped; gzip or plain (zlib's
  * gzopen reads both). Each request enters its channel queue no earlier than
  * its cycle, in trace order, and only when that queue has room (the next
@@ -35,7 +38,7 @@ typedef struct trace_rd {
   /* the request read */
   uint64_t addr;
   cyc_t cyc;
-  int write;
+  hbm_kind_e kind;     /* READ, WRITE or UPDATE */
   int pim;             /* a PIM_GEMV line: job */
   hbm_pim_job_t job;
 } trace_rd_t;
@@ -100,16 +103,17 @@ static int trace_next(trace_rd_t *t, coda_err_t *err) {
     unsigned long long addr = *a && *a != '-' && *a != '+' ? strtoull(a, &end, 16) : 0;
     if (!*a || *a == '-' || *a == '+' || *end || errno)
       return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": bad hex address '%s'", t->path, t->line, tok[0]);
-    int w = 0;
+    hbm_kind_e w = HBM_KIND_READ;
     if (pim) {
       if (hbm_pim_mode(t->h) == HBM_PIM_NONE)
         return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": PIM_GEMV needs --set hbm.pim_mode=blocked or dual "
                          "(it is none)", t->path, t->line);
-    } else if (!strcasecmp(tok[1], "READ") || !strcasecmp(tok[1], "R")) w = 0;
-    else if (!strcasecmp(tok[1], "WRITE") || !strcasecmp(tok[1], "W")) w = 1;
+    } else if (!strcasecmp(tok[1], "READ") || !strcasecmp(tok[1], "R")) w = HBM_KIND_READ;
+    else if (!strcasecmp(tok[1], "WRITE") || !strcasecmp(tok[1], "W")) w = HBM_KIND_WRITE;
+    else if (!strcasecmp(tok[1], "UPDATE") || !strcasecmp(tok[1], "U")) w = HBM_KIND_UPDATE;
     else
-      return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": unknown operation '%s' (expected READ, WRITE, R, W "
-                       "or PIM_GEMV)",
+      return coda_errf(err, CODA_EINVAL, "%s:%" PRIu64 ": unknown operation '%s' (expected READ, WRITE, UPDATE, "
+                       "R, W, U or PIM_GEMV)",
                        t->path, t->line, tok[1]);
     errno = 0;
     unsigned long long cyc = tok[2][0] >= '0' && tok[2][0] <= '9' ? strtoull(tok[2], &end, 10) : 0;
@@ -145,7 +149,7 @@ static int trace_next(trace_rd_t *t, coda_err_t *err) {
     }
     t->addr = addr;
     t->cyc = t->prev = cyc;
-    t->write = w;
+    t->kind = w;
     return 1;
   }
 }
@@ -183,10 +187,11 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
         }
         res->pim_jobs++;
       } else {
-        if (hbm_enqueue(h, tr.addr, tr.write, t, tr.cyc, n)) break;
+        if (hbm_enqueue_kind(h, tr.addr, tr.kind, t, tr.cyc, n)) break;
         n++;
-        res->reads += !tr.write;
-        res->writes += (uint64_t)tr.write;
+        res->reads += tr.kind == HBM_KIND_READ;
+        res->writes += tr.kind == HBM_KIND_WRITE;
+        res->updates += tr.kind == HBM_KIND_UPDATE;
       }
       have = trace_next(&tr, err);
     }
@@ -196,7 +201,7 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
     cyc_t nx = hbm_next_cmd(h);
     if (have) {
       if (tr.cyc > t) { if (tr.cyc < nx) nx = tr.cyc; }
-      else if (!tr.pim && hbm_can_accept(h, tr.addr, tr.write)) nx = t + 1; /* room freed at t */
+      else if (!tr.pim && hbm_can_accept(h, tr.addr, tr.kind != HBM_KIND_READ)) nx = t + 1; /* room freed at t */
     }
     if (nx == CYC_NEVER || nx <= t) CODA_PANIC("hbm trace: no progress at cycle %" PRIu64, t);
     t = nx;
@@ -212,6 +217,8 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
   res->requests = n;
   res->cycles = end;
   res->bytes = (double)n * hbm_req_bytes(h);
+  res->rd_bus_bytes = (double)st->reads * hbm_req_bytes(h);
+  res->wr_bus_bytes = (double)(st->writes + st->upds) * hbm_req_bytes(h); /* an update's addend is a WR burst */
   res->peak_gbps = hbm_peak_gbps(h);
   res->gbps = end ? res->bytes / ((double)end * cfg->hbm_tck_ns) : 0; /* B/ns = GB/s */
   res->rd_lat_avg = st->reads ? (double)st->rd_lat_sum / (double)st->reads : 0;
@@ -222,7 +229,7 @@ int hbm_run_trace(const arch_cfg_t *cfg, const char *path, hbm_trace_result_t *r
   res->row_hit_rate = n ? (double)st->row_hits / (double)n : 0;
   hbm_pim_total(h, &res->pim);
   res->pim_lat_avg = res->pim.jobs ? (double)res->pim.lat_sum / (double)res->pim.jobs : 0;
-  res->energy_pj = st->act_pj + st->rd_pj + st->wr_pj + st->ref_pj + st->bg_pj + res->pim.comp_pj +
+  res->energy_pj = st->act_pj + st->rd_pj + st->wr_pj + st->upd_pj + st->ref_pj + st->bg_pj + res->pim.comp_pj +
                    res->pim.act_pj + res->pim.rd_pj + res->pim.wr_pj;
   hbm_free(h);
   return CODA_OK;
@@ -256,6 +263,12 @@ int hbm_trace_json(const arch_cfg_t *cfg, const char *trace, const hbm_trace_res
   json_object_set_new(o, "read_latency", lat);
   json_object_set_new(o, "commands", cmd);
   json_object_set_new(o, "energy", e);
+  if (r->updates) { /* only with UPDATE lines, so plain runs keep the v1 keys exactly */
+    json_object_set_new(o, "updates", json_integer((json_int_t)r->updates));
+    json_object_set_new(o, "read_bus_bytes", json_real(r->rd_bus_bytes));
+    json_object_set_new(o, "write_bus_bytes", json_real(r->wr_bus_bytes));
+    json_object_set_new(e, "update_pj", json_real(s->upd_pj));
+  }
   if (cfg->hbm_pim_mode) { /* only with PIM, so plain runs keep the v1 keys exactly */
     const hbm_pim_stats_t *p = &r->pim;
     char mode[16];
@@ -290,7 +303,10 @@ const char *const HBM_DRAM_USAGE =
     "  request enters its channel queue no earlier than its cycle and only when there is room.\n"
     "  Prints cycles, requests, bandwidth (GB/s, % of peak), read latency (avg, p50/p95/p99),\n"
     "  row-buffer hit rate, refreshes and energy by component. --json writes coda.dram.v1\n"
-    "  (docs/dram.md). With --set hbm.pim_mode=blocked|dual, lines\n"
+    "  (docs/dram.md). Extension of the DRAMsim3 format: the operation UPDATE (or U) is a\n"
+    "  near-memory update (T3's atomic add at the bank: the addend crosses the bus like a\n"
+    "  write, the bank reads, adds and writes back); the update count and energy are printed.\n"
+    "  With --set hbm.pim_mode=blocked|dual, lines\n"
     "  `0xADDR PIM_GEMV CYCLE k=K [rows=R] [gwrites=G]` submit NeuPIMs PIM GEMV jobs to the\n"
     "  channel of ADDR (weight rows from its row), and PIM statistics are printed.\n";
 
@@ -308,6 +324,9 @@ static void print_result(const arch_cfg_t *cfg, const char *trace, const hbm_tra
   printf("  row-buffer hits   %.1f %% (%" PRIu64 " ACT, %" PRIu64 " PRE)\n", 100.0 * r->row_hit_rate, s->acts,
          s->pres);
   printf("  refreshes         %" PRIu64 "\n", s->refs);
+  if (r->updates)
+    printf("  updates           %" PRIu64 " (near-memory adds; bus %.0f B written, %.0f B read), energy %.1f pJ "
+           "(in the total)\n", r->updates, r->wr_bus_bytes, r->rd_bus_bytes, s->upd_pj);
   printf("  energy            %.1f pJ: activate %.1f, read %.1f, write %.1f, refresh %.1f, background %.1f\n",
          r->energy_pj, s->act_pj, s->rd_pj, s->wr_pj, s->ref_pj, s->bg_pj);
   if (cfg->hbm_pim_mode) {
