@@ -105,7 +105,7 @@ static const char *const USAGE_REPORT =
     "  to --md OUT.\n"
     "coda report neupims [--models ..] [--batches 64,256,512] [--md OUT] [--json OUT] [--quick] ...\n"
     "  neupims: the NeuPIMs serving modes across GPT-3 7B/13B/30B/175B and batch sizes\n"
-    "  (`coda report neupims --help` for the options; docs/neupims.md).\n";
+    "  (`coda report neupims --help` for the options; docs/neupims.md).\n" T3_REPORT_USAGE;
 static const char *const USAGE_COSIM =
     "coda cosim BLOCK [--arch A.json] [--set sec.key=val]... [--seed N] [--cycles N] [--vcd OUT.vcd]\n"
     "                 [--bench] [--inject-bug NAME]\n"
@@ -520,6 +520,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.cmd, "config")) fn = cmd_config;
   else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "sweep")) return sweep_report_main(argc, argv);
   else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "neupims")) return serve_report_main(argc, argv);
+  else if (!strcmp(c.cmd, "report") && argc > 2 && !strcmp(argv[2], "t3")) return t3_report_main(argc, argv);
   else if (!strcmp(c.cmd, "report")) fn = cmd_report;
   else if (!strcmp(c.cmd, "sweep")) return sweep_main(argc, argv);
   else if (!strcmp(c.cmd, "cosim")) return cosim_main(argc, argv);

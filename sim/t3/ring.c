@@ -4,6 +4,7 @@
  * whether anything happened, next_event is the earliest link release or
  * arrival, so the kernel skips the cycles in between. */
 #include "ring.h"
+#include "t3run.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -237,9 +238,11 @@ static int parse_bytes(const char *s, uint64_t *v) {
 
 int t3_main(int argc, char **argv) {
   static const char usage[] = T3_USAGE;
+  if (argc >= 3 && !strcmp(argv[2], "run")) return t3_run_main(argc, argv);
+  if (argc >= 3 && !strcmp(argv[2], "compile")) return t3_compile_main(argc, argv);
   if (argc < 3 || strcmp(argv[2], "ring")) {
     if (argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) { fputs(usage, stdout); return 0; }
-    fprintf(stderr, "coda: t3: expected `coda t3 ring ...` (see `coda t3 --help`)\n");
+    fprintf(stderr, "coda: t3: expected `coda t3 ring|run|compile ...` (see `coda t3 --help`)\n");
     return 2;
   }
   const char *arch = NULL;

@@ -45,6 +45,7 @@
 #include "../core/config.h"
 #include "../core/kernel.h"
 #include "../core/status.h"
+#include "t3run.h"
 
 #define T3_RING_MAX_CHUNKS (1u << 22) /* transfers per link of one collective; bounds memory */
 
@@ -87,7 +88,7 @@ int t3_ring_run(const t3_ring_cfg_t *cfg, t3_coll_e coll, uint64_t bytes, t3_rin
   "coda t3 ring [--arch A.json] [--set t3.key=v]... [--bytes S[K|M|G]] [--coll rs|ag|ar] [--bidir]\n"   \
   "  Ring collective on t3.devices devices (t3.link_gbps, t3.hop_ns, t3.chunk_bytes): simulated\n"      \
   "  time next to the closed form (N-1)/N x S/B + (N-1) x hop (x2 for ar). Default 64M, rs.\n"          \
-  "  docs/t3.md.\n"
+  "  docs/t3.md.\n" T3_RUN_USAGE T3_COMPILE_USAGE
 
 /* `coda t3 ring [--arch A.json] [--set k=v].. [--bytes S] [--coll rs|ag|ar] [--bidir]`
  * (T3_USAGE); argv[1] is "t3". Returns the exit code. */
