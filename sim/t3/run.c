@@ -21,7 +21,8 @@
 /* The tile of a sublayer: the config's t3.tile_m x t3.tile_n when the plan
  * accepts it; otherwise (auto) the first tile, trying tile_n from the
  * configured one down to 8 (divisors of N, multiples of 8) and tile_m from
- * the configured one up to the chunk's rows (divisors of the chunk's rows),
+ * the configured one down to 1, then up to the chunk's rows (divisors of the
+ * chunk's rows),
  * that the plan accepts (it divides the output and spreads evenly over the
  * channels). The compiler's choice, printed with the result. */
 int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *err) {
@@ -36,8 +37,10 @@ int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *
   const uint64_t rows = g->tp ? g->m / g->tp : 0;
   for (uint64_t tn = tn0; tn >= 8; tn--) {
     if (g->n % tn || tn % 8) continue;
-    for (uint64_t tm = tm0; tm <= rows; tm++) {
-      if (rows % tm) continue;
+    /* tile_m: the configured one and below first, then above */
+    for (uint64_t i = 0; i < tm0 + rows; i++) {
+      uint64_t tm = i < tm0 ? tm0 - i : i + 1;
+      if (!tm || tm > rows || rows % tm) continue;
       cfg->t3_tile_m = tm, cfg->t3_tile_n = tn;
       coda_err_t e = {0};
       if (!t3_plan_build(&p, g, cfg, 0, &e)) return CODA_OK;
@@ -136,7 +139,7 @@ int t3_run_main(int argc, char **argv) {
   t3_gemm_t g;
   t3_gemm_of(&g, m.name, (t3_sub_e)subi, (uint32_t)tp, tokens ? tokens : m.tokens, m.hidden);
   if (t3_pick_tile(&cfg, &g, !sets_tile(sets, nsets), &err)) {
-    fprintf(stderr, "coda: error: %s: %s\n", model, err.msg);
+    fprintf(stderr, "coda: error: t3 run: %s\n", err.msg);
     return 2;
   }
   printf("t3 run: %s %s, TP %ld, GEMM per device %" PRIu64 " x %" PRIu64 " x %" PRIu64 " (M x N x K, FP16), tile %"

@@ -25,18 +25,39 @@
  *           channel's DRAM queue occupancy is below the threshold, or once it
  *           has waited t3.mca_starve cycles. dynamic: the threshold is
  *           set when the GEMM's first stage ends, from its measured memory
- *           intensity I (compute bytes moved / (stage cycles x peak bytes
- *           per cycle)): threshold = max(1, round(queue entries x (1 - I))).
+ *           intensity I (compute bytes that entered the DRAM queues / (stage
+ *           cycles x peak bytes per cycle)): threshold = max(1, round(queue
+ *           entries x (1 - I))) (a design rule: the more of the bandwidth the
+ *           GEMM itself uses, the fewer queue slots communication may fill;
+ *           t3.mca_threshold applies until it is set).
  *   IDEAL   max(GEMM alone, reduce-scatter alone), both measured in the SEQ
  *           run (no contention between them): the ideal-overlap bound.
- * Producer (t3.engine): the GEMM's output tiles in the plan's stage order go
- * to t3.cus compute slots; a slot fetches the tile's A row panel and B column
- * panel (tile_m x K and K x tile_n, FP16) unless the L2 holds them (LRU over
- * panels, t3.l2_bytes), computes for the engine's tile cycles once they have
- * arrived (the next tile's fetch overlaps the current compute), then issues
- * the tile's stores. A stage's tiles may start only when the previous
- * stage's have all been issued (the GEMM's stage order; tiles of two stages
- * overlap at the boundary, as work-groups of one kernel do).
+ * Producer (t3.engine): the GEMM's output tiles in the plan's stage order
+ * (stage-major, so a device works on the chunk the ring needs first) go to
+ * t3.cus compute units as they free up, like the work-groups of one kernel
+ * (no barrier between stages). A unit holds its current tile and fetches the
+ * next one's inputs meanwhile: the tile's A row panel (tile_m x K) and B
+ * column panel (K x tile_n, stored panel-major), FP16. Input cache at panel
+ * granularity: a panel some unit holds is fetched from DRAM once and shared;
+ * a released panel stays cached while it fits in t3.l2_bytes (least recently
+ * released evicted first). A tile computes for t3_tile_cycles once both
+ * panels have arrived, then issues its stores (64 B transactions): SEQ plain
+ * writes, T3 stage 0 link transfers to the next device, later stages
+ * near-memory updates.
+ * Front end per channel: a compute queue and a communication queue; one
+ * request a cycle enters the HBM controller's queues (hbm_enqueue_kind) when
+ * they have room. Compute: input reads, the producer's stores and updates,
+ * the SEQ reduction. Communication: DMA reads, incoming remote stores, DMA
+ * updates and SEQ receive-buffer writes.
+ * Trackers: stage s + 1's entries are programmed (one configuration write a
+ * cycle per controller, from the decoded t3_track instructions) when the
+ * first tile of stage s is handed out; a write waits while its entry still
+ * counts an older tile, and an update waits until its tile is programmed.
+ * The final stage's entries have no DMA (size 0): their completion ends the
+ * run.
+ * Initial memory: the output slots are zero (the runtime clears the buffer
+ * before the layer, outside the measured time), so every contribution to a
+ * slot after stage 0 is a commuting add.
  * Links: one transfer at a time per direction; a transfer of b bytes holds
  * the link ceil(b / bytes-per-cycle) cycles and lands t3.hop_ns later.
  * Symmetry: every device runs the same plan relative to its index and the
