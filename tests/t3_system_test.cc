@@ -121,6 +121,26 @@ TEST(OracleT3System, ProducerTimeAndTheIdealBound) {
   EXPECT_GE(t.cycles, t.gemm_cycles);
 }
 
+TEST(OracleT3System, AnyEngineIsTheProducer) {
+  // systolic: one weight-stationary R x C array per unit, the overlapped
+  // preload rule of npu.ws_preload (the first fold 2R + C + M - 2 cycles,
+  // every later one max(M, R)) at npu.freq_mhz
+  arch_cfg_t c = t3cfg({"t3.engine=systolic"});
+  const uint64_t R = c.npu_array_rows, C = c.npu_array_cols, M = 256, N = 256, K = 1024;
+  const uint64_t folds = ((K + R - 1) / R) * ((N + C - 1) / C);
+  const double npu = (double)(2 * R + C + M - 2) + (double)(folds - 1) * (double)std::max(M, R);
+  EXPECT_EQ(t3_tile_cycles(&c, M, N, K), (uint64_t)std::ceil(npu * 1000.0 / c.npu_freq_mhz / c.hbm_tck_ns - 1e-9));
+  for (const char *e : {"t3.engine=systolic", "t3.engine=lut", "t3.engine=mac"}) {
+    arch_cfg_t d = t3cfg({e});
+    t3_gemm_t g = small_gemm(d, 4);
+    const uint64_t tile = t3_tile_cycles(&d, 256, 256, g.k);
+    const uint64_t waves = ((g.m / 256) * (g.n / 256) + d.t3_cus - 1) / d.t3_cus;
+    t3_sys_result_t s = run(d, g, T3_VAR_SEQ), t = run(d, g, T3_VAR_T3);
+    EXPECT_GE(s.gemm_cycles, waves * tile) << e;
+    EXPECT_LT(t.cycles, s.cycles) << e;
+  }
+}
+
 TEST(OracleT3System, McaThresholds) {
   arch_cfg_t c = t3cfg({"t3.mca=static", "t3.mca_threshold=3"});
   t3_gemm_t g = small_gemm(c, 4);

@@ -183,6 +183,7 @@ const char *t3_variant_name(t3_variant_e v) {
 /* ---- the producer engine ---- */
 uint64_t t3_tile_cycles(const arch_cfg_t *cfg, uint32_t tm, uint32_t tn, uint64_t k) {
   uint64_t dev_cyc = 0;
+  double mhz = cfg->t3_freq_mhz; /* the clock of the engine's cycles */
   switch (cfg->t3_engine) {
   case 0: /* gpu: one compute unit */
     dev_cyc = (uint64_t)ceil(2.0 * tm * tn * (double)k / cfg->t3_cu_flops);
@@ -194,6 +195,7 @@ uint64_t t3_tile_cycles(const arch_cfg_t *cfg, uint32_t tm, uint32_t tn, uint64_
     npu_gemm_t g;
     npu_gemm_plan(&c, tm, (uint32_t)k, tn, &g);
     dev_cyc = npu_gemm_compute_cycles(&g);
+    mhz = cfg->npu_freq_mhz;
     break;
   }
   default: { /* lut / mac: the coda tensor core, W4 x FP16 (LUT TC's mpGEMM) */
@@ -204,10 +206,11 @@ uint64_t t3_tile_cycles(const arch_cfg_t *cfg, uint32_t tm, uint32_t tn, uint64_
     in.atype = ISA_ATYPE_FP16, in.wbits = 4;
     uint64_t steps = (k + 65534) / 65535;
     dev_cyc = steps * (cfg->t3_engine == 2 ? lut_lmma_cycles(cfg, &in) : mac_mma_cycles(cfg, &in));
+    mhz = cfg->core_freq_mhz;
     break;
   }
   }
-  double ns = (double)dev_cyc * 1000.0 / cfg->t3_freq_mhz;
+  double ns = (double)dev_cyc * 1000.0 / mhz;
   uint64_t c = (uint64_t)ceil(ns / cfg->hbm_tck_ns - 1e-9);
   return c ? c : 1;
 }

@@ -118,8 +118,12 @@ const char *t3_variant_name(t3_variant_e v);
 int t3_sys_run(const arch_cfg_t *cfg, const t3_gemm_t *gemm, t3_variant_e v, const t3_sys_opts_t *opt,
                t3_sys_result_t *res, coda_err_t *err);
 
-/* Cycles of one output tile (tile_m x tile_n, reduction k) on the producer
- * engine t3.engine, in DRAM cycles. */
+/* Cycles of one output tile (tile_m x tile_n, reduction k) on one unit of
+ * the producer engine t3.engine, in DRAM cycles: gpu ceil(2 tm tn k /
+ * t3.cu_flops) at t3.freq_mhz; systolic one npu.array_rows x array_cols
+ * weight-stationary array (npu_gemm_compute_cycles, npu.ws_preload) at
+ * npu.freq_mhz; lut / mac one LMMA / MMA of the coda tensor core (W4 x
+ * FP16; lut_lmma_cycles / mac_mma_cycles) at core.freq_mhz. */
 uint64_t t3_tile_cycles(const arch_cfg_t *cfg, uint32_t tile_m, uint32_t tile_n, uint64_t k);
 
 #endif
