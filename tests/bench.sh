@@ -128,3 +128,19 @@ np_one() { # label, extra --set options
 echo "NeuPIMs, GPT-3 175B batch 256, one decode iteration (96 layers):"
 np_one "  neupims, mem_fidelity rate"
 np_one "  npu+pim, mem_fidelity rate" --set serve.mode=npu+pim
+
+# T3 (docs/t3.md): wall time to simulate one T-NLG FC-2 sublayer at TP 8
+# (8192 x 4256 x 2128 per device) on all 8 devices (--full), each variant,
+# next to the symmetric simulation (device 0 with its own link traffic fed
+# back; equal results, OracleT3System.SymmetricEqualsFull).
+t3_one() { # label, extra options
+  local t0 t1 out
+  t0=$(date +%s.%N)
+  out=$("$coda" t3 run --arch "$root/sim/configs/t3.json" --model "$root/workloads/t3/tnlg.json" --sub fc2 --tp 8 "${@:2}")
+  t1=$(date +%s.%N)
+  printf '%-40s %7.2f s wall\n' "$1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+  echo "$out" | sed -n -E '/^(seq|t3|t3-mca|ideal) /p' | sed 's/^/    /'
+}
+echo "T3, T-NLG FC-2 TP 8 (seq, t3, t3-mca; ideal from seq):"
+t3_one "  all 8 devices (--full)" --full --variant seq,t3,t3-mca,ideal
+t3_one "  symmetric (device 0)" --variant seq,t3,t3-mca,ideal

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/evheap.h"
 #include "../core/util.h"
 #include "../mem/hbm.h"
 #include "../npu/npu.h"
@@ -99,11 +100,7 @@ typedef struct sbatch {
   int done;
 } sbatch_t;
 
-typedef struct ev {
-  cyc_t t;
-  uint32_t type;
-  uint64_t v;
-} ev_t;
+typedef coda_ev_t ev_t; /* type: EV_*, v: its payload */
 
 typedef struct ival { cyc_t s, e; } ival_t;
 typedef struct chblk {
@@ -155,7 +152,7 @@ typedef struct eng {
   chblk_t *blk;
   uint32_t gwr_cyc;
   /* events */
-  ev_t *heap; uint32_t hn, hcap;
+  coda_evheap_t heap;      /* pending events */
   /* layers */
   cyc_t *tl; uint32_t *lcnt;
   int sb_done;
@@ -165,31 +162,8 @@ typedef struct eng {
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 static cyc_t to_dram(const eng_t *e, uint64_t npu_cyc) { return (cyc_t)ceil((double)npu_cyc * e->d_per_n - 1e-9); }
 
-/* ---- event heap ---- */
-static void push(eng_t *e, cyc_t t, uint32_t type, uint64_t v) {
-  if (e->hn == e->hcap) {
-    e->hcap = e->hcap ? e->hcap * 2 : 1024;
-    e->heap = realloc(e->heap, e->hcap * sizeof *e->heap);
-    if (!e->heap) CODA_PANIC("serve: out of memory");
-  }
-  uint32_t i = e->hn++;
-  while (i && e->heap[(i - 1) / 2].t > t) { e->heap[i] = e->heap[(i - 1) / 2]; i = (i - 1) / 2; }
-  e->heap[i] = (ev_t){t, type, v};
-}
-static ev_t pop(eng_t *e) {
-  ev_t top = e->heap[0], x = e->heap[--e->hn];
-  uint32_t i = 0;
-  for (;;) {
-    uint32_t c = 2 * i + 1;
-    if (c >= e->hn) break;
-    if (c + 1 < e->hn && e->heap[c + 1].t < e->heap[c].t) c++;
-    if (e->heap[c].t >= x.t) break;
-    e->heap[i] = e->heap[c];
-    i = c;
-  }
-  if (e->hn) e->heap[i] = x;
-  return top;
-}
+/* ---- events ---- */
+static void push(eng_t *e, cyc_t t, uint32_t type, uint64_t v) { coda_evheap_push(&e->heap, t, type, v); }
 
 /* ---- PIM job shapes and estimates ---- */
 static cyc_t est_job(eng_t *e, uint32_t rows, uint32_t k, uint32_t gw) {
@@ -645,17 +619,17 @@ static int run_layers(eng_t *e) {
     int ch;
     do {
       ch = 0;
-      while (e->hn && e->heap[0].t <= t) { on_event(e, pop(e), t); ch = 1; }
+      while (e->heap.n && e->heap.v[0].t <= t) { on_event(e, coda_evheap_pop(&e->heap), t); ch = 1; }
       ch |= npu_step(e, t);
       if (!e->full) { int was = e->ract; rate_step(e, t); ch |= was != e->ract; }
     } while (ch);
     if (e->failed) return e->err->code;
     if (e->full) dma_full(e, t);
-    if (e->sb_done == e->nsb && !e->hn && !hbm_pim_pending(e->h)) break;
+    if (e->sb_done == e->nsb && !e->heap.n && !hbm_pim_pending(e->h)) break;
     cyc_t nx = CYC_NEVER;
     if (e->running && e->comp_end < nx) nx = e->comp_end;
     if (e->has_cur && !e->running && e->vu_free > t && e->vu_free < nx) nx = e->vu_free;
-    if (e->hn && e->heap[0].t < nx) nx = e->heap[0].t;
+    if (coda_evheap_next(&e->heap) < nx) nx = coda_evheap_next(&e->heap);
     cyc_t hc = hbm_next_cmd(e->h);
     if (hc < nx) nx = hc;
     if (!e->full && e->ract && e->q_end < nx) nx = e->q_end;
@@ -867,7 +841,7 @@ int serve_run(const arch_cfg_t *cfg0, const serve_wl_t *w, const serve_calib_t *
   }
   for (uint32_t c = 0; c < e->C; c++) { free(e->blk[c].iv); free(e->blk[c].rows); }
   free(e->blk); free(e->deliv); free(e->tq); free(e->sb[0].r); free(e->sb[1].r); free(e->load); free(e->act);
-  free(e->req); free(e->memo); free(e->tl); free(e->lcnt); free(e->heap);
+  free(e->req); free(e->memo); free(e->tl); free(e->lcnt); coda_evheap_free(&e->heap);
   hbm_free(e->h);
   r->sim_seconds = coda_now_s() - t0;
   return rc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/evheap.h"
 #include "../core/util.h"
 #include "../lut/lut_core.h"
 #include "../mac/mac_core.h"
@@ -36,48 +37,26 @@ enum {
 #define ID_C(id) ((uint32_t)(((id) >> 20) & 1023))
 #define ID_X(id) ((uint32_t)((id) & 0xfffff))
 
+/* A growable FIFO ring of T: NAME##_t {v, head, n, cap}, NAME##_push (by
+ * value), NAME##_front (NULL when empty), NAME##_pop. */
+#define RINGQ(NAME, T)                                                                 \
+  typedef struct NAME { T *v; uint64_t head, n, cap; } NAME##_t;                       \
+  static void NAME##_push(NAME##_t *q, T x) {                                          \
+    if (q->n == q->cap) {                                                              \
+      uint64_t nc = q->cap ? 2 * q->cap : 64;                                          \
+      T *v = malloc(nc * sizeof *v);                                                   \
+      if (!v) CODA_PANIC("t3: out of memory");                                         \
+      for (uint64_t i = 0; i < q->n; i++) v[i] = q->v[(q->head + i) % q->cap];         \
+      free(q->v), q->v = v, q->cap = nc, q->head = 0;                                  \
+    }                                                                                  \
+    q->v[(q->head + q->n++) % q->cap] = x;                                             \
+  }                                                                                    \
+  static inline T *NAME##_front(NAME##_t *q) { return q->n ? &q->v[q->head] : NULL; }  \
+  static void NAME##_pop(NAME##_t *q) { q->head = (q->head + 1) % q->cap, q->n--; }
+
+/* a request waiting at a channel's front end */
 typedef struct fe_req { uint64_t addr, id; cyc_t since; uint8_t kind; } fe_req_t;
-typedef struct fe_q { fe_req_t *v; uint64_t head, n, cap; } fe_q_t;
-
-static void q_push(fe_q_t *q, fe_req_t r) {
-  if (q->n == q->cap) {
-    uint64_t nc = q->cap ? 2 * q->cap : 64;
-    fe_req_t *v = malloc(nc * sizeof *v);
-    if (!v) CODA_PANIC("t3: out of memory");
-    for (uint64_t i = 0; i < q->n; i++) v[i] = q->v[(q->head + i) % q->cap];
-    free(q->v), q->v = v, q->cap = nc, q->head = 0;
-  }
-  q->v[(q->head + q->n++) % q->cap] = r;
-}
-static fe_req_t *q_front(fe_q_t *q) { return q->n ? &q->v[q->head] : NULL; }
-static void q_pop(fe_q_t *q) { q->head = (q->head + 1) % q->cap, q->n--; }
-
-/* completions: a binary min-heap of (cycle, id) */
-typedef struct ev { cyc_t t; uint64_t id; } ev_t;
-typedef struct heap { ev_t *v; uint64_t n, cap; } heap_t;
-static void h_push(heap_t *h, cyc_t t, uint64_t id) {
-  if (h->n == h->cap) {
-    h->cap = h->cap ? 2 * h->cap : 1024;
-    h->v = realloc(h->v, h->cap * sizeof *h->v);
-    if (!h->v) CODA_PANIC("t3: out of memory");
-  }
-  uint64_t i = h->n++;
-  while (i && h->v[(i - 1) / 2].t > t) h->v[i] = h->v[(i - 1) / 2], i = (i - 1) / 2;
-  h->v[i] = (ev_t){t, id};
-}
-static ev_t h_pop(heap_t *h) {
-  ev_t top = h->v[0], last = h->v[--h->n];
-  uint64_t i = 0;
-  for (;;) {
-    uint64_t c = 2 * i + 1;
-    if (c >= h->n) break;
-    if (c + 1 < h->n && h->v[c + 1].t < h->v[c].t) c++;
-    if (h->v[c].t >= last.t) break;
-    h->v[i] = h->v[c], i = c;
-  }
-  if (h->n) h->v[i] = last;
-  return top;
-}
+RINGQ(feq, fe_req_t)
 
 /* a link transfer of one (tile, controller) part */
 typedef struct xfer {
@@ -86,29 +65,21 @@ typedef struct xfer {
   uint32_t tile, ch, type; /* type: RQ_IN_* */
   int64_t *val;   /* functional: the part's values, NULL otherwise */
 } xfer_t;
-typedef struct xq { xfer_t *v; uint64_t head, n, cap; } xq_t;
-static void x_push(xq_t *q, xfer_t x) {
-  if (q->n == q->cap) {
-    uint64_t nc = q->cap ? 2 * q->cap : 64;
-    xfer_t *v = malloc(nc * sizeof *v);
-    if (!v) CODA_PANIC("t3: out of memory");
-    for (uint64_t i = 0; i < q->n; i++) v[i] = q->v[(q->head + i) % q->cap];
-    free(q->v), q->v = v, q->cap = nc, q->head = 0;
-  }
-  q->v[(q->head + q->n++) % q->cap] = x;
-}
-static xfer_t *x_front(xq_t *q) { return q->n ? &q->v[q->head] : NULL; }
-static void x_pop(xq_t *q) { q->head = (q->head + 1) % q->cap, q->n--; }
+RINGQ(xq, xfer_t)
+
+/* a tracker update waiting for a port: gid = the tile id (16 bits), gidx its
+ * unwrapped index stage x T + t */
+typedef struct tupd { uint32_t gid; uint32_t gidx; uint8_t kind; } tupd_t;
+RINGQ(updq, tupd_t)
 
 typedef struct panel { uint8_t state; uint32_t left, ref; uint64_t lru; } panel_t; /* state 0 absent, 1 fetching, 2 present; ref: units holding it */
 
 typedef struct cu { int64_t cur, nxt; cyc_t end, start; } cu_t;
 
-typedef struct tupd { uint32_t gid; uint32_t gidx; uint8_t kind; } tupd_t; /* gidx: unwrapped stage x T + t */
 typedef struct chan {
-  fe_q_t cq, mq;          /* compute and communication requests waiting for the DRAM queue */
+  feq_t cq, mq;           /* compute and communication requests waiting for the DRAM queue */
   t3_tracker_t *trk;      /* T3: this controller's tracker */
-  tupd_t *upd; uint64_t uh, un, ucap; /* tracker updates waiting for a port */
+  updq_t upd;             /* tracker updates waiting for a port */
   uint64_t cfg_next;      /* next unwrapped tile index to program */
   uint64_t cfg_limit;     /* program up to (exclusive) */
 } chan_t;
@@ -121,7 +92,7 @@ typedef struct dev {
   uint32_t id;
   hbm_t *h;
   chan_t *ch;
-  heap_t ev;
+  coda_evheap_t ev;       /* DRAM completions: (done cycle, 0, request id) */
   cu_t *cu;
   uint64_t next_tile;     /* next tile (stage-major order) to hand out */
   uint64_t tiles_done;    /* tiles whose compute ended */
@@ -260,23 +231,15 @@ static uint32_t chunk_of(const t3dev_t *d, uint32_t s) { return (d->S->plan.stag
 
 static void push_req(t3dev_t *d, int comm, uint64_t addr, uint8_t kind, uint64_t id, cyc_t now) {
   uint32_t c = hbm_chan_of(d->h, addr);
-  q_push(comm ? &d->ch[c].mq : &d->ch[c].cq, (fe_req_t){addr, id, now, kind});
+  feq_push(comm ? &d->ch[c].mq : &d->ch[c].cq, (fe_req_t){addr, id, now, kind});
 }
 
-static void trk_push(chan_t *c, uint32_t gidx, uint32_t T, uint8_t kind) {
-  (void)T;
-  if (c->un == c->ucap) {
-    uint64_t nc = c->ucap ? 2 * c->ucap : 64;
-    tupd_t *v = malloc(nc * sizeof *v);
-    if (!v) CODA_PANIC("t3: out of memory");
-    for (uint64_t i = 0; i < c->un; i++) v[i] = c->upd[(c->uh + i) % c->ucap];
-    free(c->upd), c->upd = v, c->ucap = nc, c->uh = 0;
-  }
-  c->upd[(c->uh + c->un++) % c->ucap] = (tupd_t){gidx & ((1u << T3_TILE_BITS) - 1), gidx, kind};
+static void trk_push(chan_t *c, uint32_t gidx, uint8_t kind) {
+  updq_push(&c->upd, (tupd_t){gidx & ((1u << T3_TILE_BITS) - 1), gidx, kind});
 }
 
 static void link_send(t3dev_t *d, uint32_t stage, uint32_t tile, uint32_t ch, uint32_t type, int64_t *val) {
-  x_push(&d->lpend, (xfer_t){0, stage, tile, ch, type, val});
+  xq_push(&d->lpend, (xfer_t){0, stage, tile, ch, type, val});
 }
 
 /* ---- the producer ---- */
@@ -465,7 +428,7 @@ static void on_done(t3dev_t *d, uint64_t id, cyc_t now) {
     }
     if (S->var != T3_VAR_SEQ) {
       uint32_t ch = hbm_chan_of(d->h, slot_addr(S, s, t, x));
-      trk_push(&d->ch[ch], (uint32_t)gi, S->T, T3_UPD_LOCAL);
+      trk_push(&d->ch[ch], (uint32_t)gi, T3_UPD_LOCAL);
     }
     if (--d->tile_left[gi] == 0) {
       d->tiles_stored++;
@@ -478,7 +441,7 @@ static void on_done(t3dev_t *d, uint64_t id, cyc_t now) {
   case RQ_IN_DMA: {
     uint64_t gi = (uint64_t)s * S->T + t;
     (void)x;
-    trk_push(&d->ch[c], (uint32_t)gi, S->T, ty == RQ_IN_REMOTE ? T3_UPD_REMOTE : T3_UPD_DMA);
+    trk_push(&d->ch[c], (uint32_t)gi, ty == RQ_IN_REMOTE ? T3_UPD_REMOTE : T3_UPD_DMA);
     break;
   }
   case RQ_IN_SEQ: {
@@ -533,7 +496,7 @@ typedef struct done_ctx { t3dev_t *d; } done_ctx_t;
 static void hbm_done_cb(void *ctx, uint64_t id, int write, cyc_t arrival, cyc_t done) {
   (void)write, (void)arrival;
   t3dev_t *d = ctx;
-  h_push(&d->ev, done, id);
+  coda_evheap_push(&d->ev, done, 0, id);
 }
 
 /* ---- the receiving side of a link ---- */
@@ -559,19 +522,19 @@ static void deliver(t3dev_t *r, const xfer_t *x, cyc_t now) {
 static void links_step(sys_t *S, t3dev_t *d, cyc_t now) {
   /* arrivals */
   xfer_t *f;
-  while ((f = x_front(&d->lfly)) && f->arrive <= now) {
+  while ((f = xq_front(&d->lfly)) && f->arrive <= now) {
     t3dev_t *r = S->full ? &S->d[(d->id + 1) % S->N] : d;
     deliver(r, f, now);
     free(f->val);
-    x_pop(&d->lfly);
+    xq_pop(&d->lfly);
   }
   /* departures: one transfer at a time */
-  while ((f = x_front(&d->lpend)) && d->link_free <= now) {
+  while ((f = xq_front(&d->lpend)) && d->link_free <= now) {
     uint64_t bytes = S->tx_part * S->rq;
     cyc_t ser = (cyc_t)ceil((double)bytes / S->link_bpc - 1e-9);
     if (!ser) ser = 1;
     xfer_t x = *f;
-    x_pop(&d->lpend);
+    xq_pop(&d->lpend);
     x.arrive = now + ser + S->hop;
     d->link_free = now + ser;
     d->link_bytes += bytes;
@@ -582,7 +545,7 @@ static void links_step(sys_t *S, t3dev_t *d, cyc_t now) {
         d->link_span_s = now, d->link_span_e = now + ser;
       }
     }
-    x_push(&d->lfly, x);
+    xq_push(&d->lfly, x);
   }
 }
 
@@ -595,7 +558,7 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
     t3_tracker_t *k = c->trk;
     const t3_tracker_regs_t *R = t3_tracker_regs(k);
     int cfg_pending = c->cfg_next < c->cfg_limit;
-    if (!cfg_pending && !c->un && !R->count && !R->trig_valid) continue;
+    if (!cfg_pending && !c->upd.n && !R->count && !R->trig_valid) continue;
     t3_tracker_in_t in;
     memset(&in, 0, sizeof in);
     in.dma_ready = 1;
@@ -613,8 +576,8 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
       } else d->tstalls++;
     }
     uint32_t p = 0;
-    while (p < T3_TRACKER_PORTS && p < c->un) {
-      tupd_t *u = &c->upd[(c->uh + p) % c->ucap];
+    while (p < T3_TRACKER_PORTS && p < c->upd.n) {
+      tupd_t *u = &c->upd.v[(c->upd.head + p) % c->upd.cap];
       if (u->gidx >= c->cfg_next - (in.cfg_valid ? 1 : 0)) break; /* not programmed yet */
       if (in.cfg_valid && (u->gid & (E - 1)) == (in.cfg_tile & (E - 1))) break;
       in.upd_valid[p] = 1, in.upd_tile[p] = u->gid, in.upd_kind[p] = u->kind;
@@ -623,10 +586,8 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
     int ready = t3_tracker_ready(k);
     t3_tracker_eval(k, &in);
     t3_tracker_commit(k);
-    if (ready) {
-      c->uh = (c->uh + p) % (c->ucap ? c->ucap : 1);
-      c->un -= p;
-    }
+    if (ready)
+      for (uint32_t i = 0; i < p; i++) updq_pop(&c->upd);
     if (k->cur.err & T3_ERR_MISS) CODA_PANIC("t3: tracker miss (an update before its entry was programmed)");
     if (R->trig_valid) {
       const t3_desc_t *t = &R->trig;
@@ -646,7 +607,7 @@ static void admit(t3dev_t *d, cyc_t now) {
   sys_t *S = d->S;
   for (uint32_t ci = 0; ci < S->C; ci++) {
     chan_t *c = &d->ch[ci];
-    fe_req_t *a = q_front(&c->cq), *b = q_front(&c->mq);
+    fe_req_t *a = feq_front(&c->cq), *b = feq_front(&c->mq);
     if (!a && !b) continue;
     fe_req_t *pick = NULL;
     int comm = 0;
@@ -670,14 +631,14 @@ static void admit(t3dev_t *d, cyc_t now) {
     }
     if (!comm && d->stage_done[0] < S->T) d->stage0_cbytes += S->rq;
     if (pick->kind == HBM_KIND_UPDATE) d->upd_n++;
-    q_pop(comm ? &c->mq : &c->cq);
+    feq_pop(comm ? &c->mq : &c->cq);
     S->progress = now;
   }
 }
 
 static int dev_busy_fe(const t3dev_t *d) {
   for (uint32_t i = 0; i < d->S->C; i++)
-    if (d->ch[i].cq.n || d->ch[i].mq.n || d->ch[i].un || d->ch[i].cfg_next < d->ch[i].cfg_limit ||
+    if (d->ch[i].cq.n || d->ch[i].mq.n || d->ch[i].upd.n || d->ch[i].cfg_next < d->ch[i].cfg_limit ||
         (d->ch[i].trk && (d->ch[i].trk->cur.count || d->ch[i].trk->cur.trig_valid)))
       return 1;
   return 0;
@@ -686,8 +647,9 @@ static int dev_busy_fe(const t3dev_t *d) {
 static void dev_free(t3dev_t *d, uint32_t C) {
   if (d->h) hbm_free(d->h);
   if (d->ch)
-    for (uint32_t i = 0; i < C; i++) free(d->ch[i].cq.v), free(d->ch[i].mq.v), free(d->ch[i].trk), free(d->ch[i].upd);
-  free(d->ch), free(d->ev.v), free(d->cu), free(d->tile_left), free(d->stage_done), free(d->pan), free(d->parts);
+    for (uint32_t i = 0; i < C; i++) free(d->ch[i].cq.v), free(d->ch[i].mq.v), free(d->ch[i].trk), free(d->ch[i].upd.v);
+  coda_evheap_free(&d->ev);
+  free(d->ch), free(d->cu), free(d->tile_left), free(d->stage_done), free(d->pan), free(d->parts);
   for (uint64_t i = 0; i < d->lpend.n; i++) free(d->lpend.v[(d->lpend.head + i) % d->lpend.cap].val);
   for (uint64_t i = 0; i < d->lfly.n; i++) free(d->lfly.v[(d->lfly.head + i) % d->lfly.cap].val);
   free(d->lpend.v), free(d->lfly.v), free(d->val), free(d->rval);
@@ -821,8 +783,8 @@ static int run_one(const arch_cfg_t *cfg, const t3_gemm_t *g, t3_variant_e var, 
       t3dev_t *d = &S.d[i];
       hbm_advance(d->h, now);
       while (d->ev.n && d->ev.v[0].t <= now) {
-        ev_t e = h_pop(&d->ev);
-        on_done(d, e.id, now);
+        coda_ev_t e = coda_evheap_pop(&d->ev);
+        on_done(d, e.v, now);
       }
     }
     for (uint32_t i = 0; i < S.ndev; i++) links_step(&S, &S.d[i], now);
@@ -848,7 +810,7 @@ static int run_one(const arch_cfg_t *cfg, const t3_gemm_t *g, t3_variant_e var, 
         if (u->cur < 0 && u->nxt < 0 && d->next_tile < (uint64_t)S.N * S.T) nx = now + 1;
       }
       if (d->lpend.n && d->link_free < nx) nx = d->link_free;
-      if (d->lfly.n && x_front(&d->lfly)->arrive < nx) nx = x_front(&d->lfly)->arrive;
+      if (d->lfly.n && xq_front(&d->lfly)->arrive < nx) nx = xq_front(&d->lfly)->arrive;
     }
     for (uint32_t i = 0; i < S.ndev; i++) S.d[i].wake = 0;
     if (nx <= now) nx = now + 1;
