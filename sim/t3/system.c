@@ -51,7 +51,7 @@ enum {
     }                                                                                  \
     q->v[(q->head + q->n++) % q->cap] = x;                                             \
   }                                                                                    \
-  static inline T *NAME##_front(NAME##_t *q) { return q->n ? &q->v[q->head] : NULL; }  \
+  static T *NAME##_front(NAME##_t *q) { return q->n ? &q->v[q->head] : NULL; }  \
   static void NAME##_pop(NAME##_t *q) { q->head = (q->head + 1) % q->cap, q->n--; }
 
 /* a request waiting at a channel's front end */
@@ -79,7 +79,11 @@ typedef struct cu { int64_t cur, nxt; cyc_t end, start; } cu_t;
 typedef struct chan {
   feq_t cq, mq;           /* compute and communication requests waiting for the DRAM queue */
   t3_tracker_t *trk;      /* T3: this controller's tracker */
-  updq_t upd;             /* tracker updates waiting for a port */
+  updq_t upd[T3_TRACKER_PORTS]; /* tracker updates waiting for their port: 0 the local
+                           * producer's, 1 the ring's (remote stores, DMA); apart, so
+                           * a producer running ahead of the tracker's free entries
+                           * (its updates wait for their entries) never holds back
+                           * the incoming updates that complete older tiles */
   uint64_t cfg_next;      /* next unwrapped tile index to program */
   uint64_t cfg_limit;     /* program up to (exclusive) */
 } chan_t;
@@ -235,7 +239,7 @@ static void push_req(t3dev_t *d, int comm, uint64_t addr, uint8_t kind, uint64_t
 }
 
 static void trk_push(chan_t *c, uint32_t gidx, uint8_t kind) {
-  updq_push(&c->upd, (tupd_t){gidx & ((1u << T3_TILE_BITS) - 1), gidx, kind});
+  updq_push(&c->upd[kind != T3_UPD_LOCAL], (tupd_t){gidx & ((1u << T3_TILE_BITS) - 1), gidx, kind});
 }
 
 static void link_send(t3dev_t *d, uint32_t stage, uint32_t tile, uint32_t ch, uint32_t type, int64_t *val) {
@@ -558,7 +562,7 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
     t3_tracker_t *k = c->trk;
     const t3_tracker_regs_t *R = t3_tracker_regs(k);
     int cfg_pending = c->cfg_next < c->cfg_limit;
-    if (!cfg_pending && !c->upd.n && !R->count && !R->trig_valid) continue;
+    if (!cfg_pending && !c->upd[0].n && !c->upd[1].n && !R->count && !R->trig_valid) continue;
     t3_tracker_in_t in;
     memset(&in, 0, sizeof in);
     in.dma_ready = 1;
@@ -575,19 +579,19 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
         c->cfg_next++;
       } else d->tstalls++;
     }
-    uint32_t p = 0;
-    while (p < T3_TRACKER_PORTS && p < c->upd.n) {
-      tupd_t *u = &c->upd.v[(c->upd.head + p) % c->upd.cap];
-      if (u->gidx >= c->cfg_next - (in.cfg_valid ? 1 : 0)) break; /* not programmed yet */
-      if (in.cfg_valid && (u->gid & (E - 1)) == (in.cfg_tile & (E - 1))) break;
+    for (uint32_t p = 0; p < T3_TRACKER_PORTS; p++) {
+      tupd_t *u = updq_front(&c->upd[p]);
+      if (!u) continue;
+      if (u->gidx >= c->cfg_next - (in.cfg_valid ? 1 : 0)) continue; /* not programmed yet */
+      if (in.cfg_valid && (u->gid & (E - 1)) == (in.cfg_tile & (E - 1))) continue;
       in.upd_valid[p] = 1, in.upd_tile[p] = u->gid, in.upd_kind[p] = u->kind;
-      p++;
     }
     int ready = t3_tracker_ready(k);
     t3_tracker_eval(k, &in);
     t3_tracker_commit(k);
     if (ready)
-      for (uint32_t i = 0; i < p; i++) updq_pop(&c->upd);
+      for (uint32_t p = 0; p < T3_TRACKER_PORTS; p++)
+        if (in.upd_valid[p]) updq_pop(&c->upd[p]);
     if (k->cur.err & T3_ERR_MISS) CODA_PANIC("t3: tracker miss (an update before its entry was programmed)");
     if (R->trig_valid) {
       const t3_desc_t *t = &R->trig;
@@ -638,7 +642,7 @@ static void admit(t3dev_t *d, cyc_t now) {
 
 static int dev_busy_fe(const t3dev_t *d) {
   for (uint32_t i = 0; i < d->S->C; i++)
-    if (d->ch[i].cq.n || d->ch[i].mq.n || d->ch[i].upd.n || d->ch[i].cfg_next < d->ch[i].cfg_limit ||
+    if (d->ch[i].cq.n || d->ch[i].mq.n || d->ch[i].upd[0].n || d->ch[i].upd[1].n || d->ch[i].cfg_next < d->ch[i].cfg_limit ||
         (d->ch[i].trk && (d->ch[i].trk->cur.count || d->ch[i].trk->cur.trig_valid)))
       return 1;
   return 0;
@@ -647,7 +651,7 @@ static int dev_busy_fe(const t3dev_t *d) {
 static void dev_free(t3dev_t *d, uint32_t C) {
   if (d->h) hbm_free(d->h);
   if (d->ch)
-    for (uint32_t i = 0; i < C; i++) free(d->ch[i].cq.v), free(d->ch[i].mq.v), free(d->ch[i].trk), free(d->ch[i].upd.v);
+    for (uint32_t i = 0; i < C; i++) free(d->ch[i].cq.v), free(d->ch[i].mq.v), free(d->ch[i].trk), free(d->ch[i].upd[0].v), free(d->ch[i].upd[1].v);
   coda_evheap_free(&d->ev);
   free(d->ch), free(d->cu), free(d->tile_left), free(d->stage_done), free(d->pan), free(d->parts);
   for (uint64_t i = 0; i < d->lpend.n; i++) free(d->lpend.v[(d->lpend.head + i) % d->lpend.cap].val);
