@@ -79,6 +79,20 @@ TEST(GoldenT3System, EveryVariantReducesToTheReferenceSum) {
   }
 }
 
+// A communication-bound sublayer on the smallest tracker the plan allows
+// (2 stages of entries): the producer runs stages ahead of the ring and its
+// updates wait for free entries; the run must still finish and be right.
+TEST(GoldenT3System, ProducerAheadOfTheTrackerCompletes) {
+  arch_cfg_t c = t3cfg({"t3.link_gbps=5", "t3.tracker_entries=8"});
+  t3_gemm_t g = small_gemm(c, 4); // 4 tiles per chunk: 8 entries = 2 stages
+  c.t3_cus = 16;
+  for (t3_variant_e v : {T3_VAR_T3, T3_VAR_T3_MCA}) {
+    t3_sys_result_t r = run(c, g, v, 1, 1);
+    EXPECT_EQ(r.functional_ok, 1) << t3_variant_name(v);
+    EXPECT_GT(r.cycles, 2 * r.gemm_cycles) << "the case should be communication-bound";
+  }
+}
+
 TEST(OracleT3System, BytesAndTriggersFollowTheDataflow) {
   arch_cfg_t c = t3cfg({"t3.l2_bytes=1073741824"}); // every input panel stays cached: inputs read once
   const uint32_t N = 4;
