@@ -139,7 +139,7 @@ t3_one() { # label, extra options
   out=$("$coda" t3 run --arch "$root/sim/configs/t3.json" --model "$root/workloads/t3/tnlg.json" --sub fc2 --tp 8 "${@:2}")
   t1=$(date +%s.%N)
   printf '%-40s %7.2f s wall\n' "$1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
-  echo "$out" | sed -n -E '/^(seq|t3|t3-mca|ideal) /p' | sed 's/^/    /'
+  echo "$out" | sed -n -E '/^(seq|t3|t3-mca|ideal) +[0-9]/p' | sed 's/^/    /'
 }
 echo "T3, T-NLG FC-2 TP 8 (seq, t3, t3-mca; ideal from seq):"
 t3_one "  all 8 devices (--full)" --full --variant seq,t3,t3-mca,ideal
