@@ -219,4 +219,16 @@ TEST(ErrorsEnergy, MissingSource) {
   expect_bad("run --arch " + lut() + " --gemm 2,64,8 --energy " + write("e1.json", t), "e1.json");
 }
 
+// `coda CMD --help` answers with the command's usage on stdout, exit 0,
+// for every command and report kind.
+TEST(ErrorsCli, EveryCommandAnswersHelp) {
+  for (const char *c : {"run", "compile", "sim", "asm", "disasm", "config", "report", "report tpe", "report sweep",
+                        "report neupims", "report t3", "cosim", "cosim pim_bank", "area", "energy", "dram", "sweep",
+                        "scalesim", "t3", "t3 run", "t3 compile"}) {
+    Result r = run(std::string(c) + " --help", false);
+    EXPECT_EQ(r.code, 0) << c << ": " << r.err;
+    EXPECT_NE(r.out.find("coda "), std::string::npos) << c << ": " << r.out;
+  }
+}
+
 }  // namespace

@@ -511,6 +511,13 @@ int main(int argc, char **argv) {
   c.cmd = argv[1];
   if (!strcmp(c.cmd, "help") || !strcmp(c.cmd, "--help") || !strcmp(c.cmd, "-h"))
     return help(argc > 2 ? argv[2] : NULL);
+  /* `coda CMD --help` (anywhere on the line) is `coda help CMD` for the
+   * commands whose own parsers do not answer it */
+  if (strcmp(c.cmd, "t3") && strcmp(c.cmd, "area") && strcmp(c.cmd, "energy") && strcmp(c.cmd, "dram") &&
+      strcmp(c.cmd, "sweep") && strcmp(c.cmd, "scalesim") &&
+      !(argc > 2 && !strcmp(c.cmd, "report") && (!strcmp(argv[2], "neupims") || !strcmp(argv[2], "t3"))))
+    for (int i = 2; i < argc; i++)
+      if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return help(c.cmd);
   int (*fn)(const cli_t *) = NULL;
   if (!strcmp(c.cmd, "run")) fn = cmd_run;
   else if (!strcmp(c.cmd, "compile")) fn = cmd_compile;
