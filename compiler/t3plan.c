@@ -206,7 +206,7 @@ int t3_plan_emit(const t3_plan_t *p, isa_insn_t **out, uint32_t *n, coda_err_t *
   *n = 0;
   if (p->devices < 2 || p->devices > T3_MAX_DEVICES || !p->tiles_per_chunk)
     return coda_errf(err, CODA_EINVAL, "t3 plan: not built (devices %u, tiles per chunk %u)", p->devices, p->tiles_per_chunk);
-  const uint64_t total = 2 + (uint64_t)p->devices + (uint64_t)(p->devices - 1) * p->tiles_per_chunk;
+  const uint64_t total = 3 + (uint64_t)p->devices + (uint64_t)(p->devices - 1) * p->tiles_per_chunk;
   isa_insn_t *v = calloc(total, sizeof *v);
   if (!v) return coda_errf(err, CODA_ENOMEM, "t3 plan: out of memory");
   uint32_t i = 0;
@@ -238,6 +238,11 @@ int t3_plan_emit(const t3_plan_t *p, isa_insn_t **out, uint32_t *n, coda_err_t *
   v[i].mca = p->mca_mode;
   v[i].thresh = p->mca_threshold;
   v[i].starve = p->mca_starve;
+  i++;
+  v[i].op = ISA_OP_T3_INPUTS;
+  v[i].abase = p->addr_a;
+  v[i].bbase = p->addr_b;
+  v[i].rbase = p->addr_recv;
   i++;
   CODA_ASSERT(i == total);
   for (uint32_t j = 0; j < i; j++) {
@@ -286,10 +291,10 @@ int t3_plan_decode(t3_plan_t *p, const isa_insn_t *in, uint32_t n, uint32_t devi
   p->n = (uint64_t)p->tile_cols * p->tile_n;
   p->k = k;
   p->addr_out = l->obase;
-  const uint64_t total = 2 + (uint64_t)devices + (uint64_t)(devices - 1) * p->tiles_per_chunk;
+  const uint64_t total = 3 + (uint64_t)devices + (uint64_t)(devices - 1) * p->tiles_per_chunk;
   if (n != total)
     return coda_errf(err, CODA_EINVAL, "t3 plan: %u instructions, expected %" PRIu64 " (t3_layout, %u t3_stage, %" PRIu64
-                     " t3_track, t3_mca)", n, total, devices, total - 2 - devices);
+                     " t3_track, t3_mca, t3_inputs)", n, total, devices, total - 3 - devices);
   uint32_t i = 1;
   for (uint32_t s = 0; s < devices; s++, i++) {
     const isa_insn_t *x = &in[i];
@@ -324,6 +329,11 @@ int t3_plan_decode(t3_plan_t *p, const isa_insn_t *in, uint32_t n, uint32_t devi
   p->mca_mode = x->mca;
   p->mca_threshold = x->thresh;
   p->mca_starve = x->starve;
+  x = &in[++i];
+  if (x->op != ISA_OP_T3_INPUTS) return coda_errf(err, CODA_EINVAL, "t3 plan: instruction %u: expected t3_inputs", i);
+  p->addr_a = x->abase;
+  p->addr_b = x->bbase;
+  p->addr_recv = x->rbase;
   return CODA_OK;
 }
 

@@ -44,7 +44,8 @@
  * chunk, kind, destination device), t3_track (a tracker entry, broadcast to
  * every memory controller of the device: tile id, expected count per
  * controller, DMA source address, bytes, destination), t3_mca (arbitration
- * mode, threshold, starvation limit).
+ * mode, threshold, starvation limit), t3_inputs (the addresses of A, B and
+ * the receive buffer).
  */
 #ifndef CODA_T3PLAN_H
 #define CODA_T3PLAN_H
@@ -107,7 +108,7 @@ const char *t3_sub_name(t3_sub_e s);
 int t3_plan_build(t3_plan_t *p, const t3_gemm_t *g, const arch_cfg_t *cfg, uint32_t device, coda_err_t *err);
 
 /* The plan as coll-group instructions (t3_layout, t3_stage x N, t3_track
- * per tile of every tracked stage, t3_mca). *out is malloc'd. */
+ * per tile of every tracked stage, t3_mca, t3_inputs). *out is malloc'd. */
 int t3_plan_emit(const t3_plan_t *p, isa_insn_t **out, uint32_t *n, coda_err_t *err);
 /* The inverse: a plan from its instructions (devices, device and the GEMM's
  * k come from the arguments; everything else from the stream). Errors name
@@ -126,7 +127,7 @@ int t3_sub_parse(const char *s);
   "coda t3 compile --arch A.json --model workloads/t3/M.json --sub oproj|fc2|fc1_bwd|iproj_bwd --tp N\n"    \
   "                --device D [-o P.cbin] [-S P.s] [--set t3.key=v]...\n"                                  \
   "  The T3 plan of device D of a ring of N (= t3.devices) for the model's sublayer GEMM (tokens x\n"      \
-  "  hidden output): t3_layout, t3_stage x N, t3_track per tile of stages 1..N-1, t3_mca\n"               \
+  "  hidden output): t3_layout, t3_stage x N, t3_track per tile of stages 1..N-1, t3_mca, t3_inputs\n"               \
   "  (docs/machine.md), as a .cbin and/or assembly; at least one of -o, -S. compiler/t3plan.h.\n"
 
 /* `coda t3 compile ...` (T3_COMPILE_USAGE); argv[1] is "t3", argv[2]

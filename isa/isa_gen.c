@@ -142,6 +142,15 @@ const isa_field_info_t isa_fields[ISA_F_COUNT] = {
     [ISA_F_STARVE] = {"starve", 28, ISA_KIND_UINT, 0u, 268435455u, NULL, 0,
                   offsetof(isa_insn_t, starve), sizeof(uint32_t), "2000",
                   "MCA starvation limit, DRAM cycles a communication request may wait"},
+    [ISA_F_ABASE] = {"abase", 40, ISA_KIND_ADDR, 0u, 1099511627775ull, NULL, 0,
+                  offsetof(isa_insn_t, abase), sizeof(uint64_t), "0x0",
+                  "device byte address of the T3 producer's activation input A (M x K)"},
+    [ISA_F_BBASE] = {"bbase", 40, ISA_KIND_ADDR, 0u, 1099511627775ull, NULL, 0,
+                  offsetof(isa_insn_t, bbase), sizeof(uint64_t), "0x40000000",
+                  "device byte address of the T3 producer's weight input B (K x N, panel-major)"},
+    [ISA_F_RBASE] = {"rbase", 40, ISA_KIND_ADDR, 0u, 1099511627775ull, NULL, 0,
+                  offsetof(isa_insn_t, rbase), sizeof(uint64_t), "0xc0000000",
+                  "device byte address of the receive buffer of the sequential reduce-scatter baseline"},
 };
 
 const isa_op_info_t isa_ops[ISA_OP_COUNT] = {
@@ -275,6 +284,12 @@ const isa_op_info_t isa_ops[ISA_OP_COUNT] = {
                    {{ISA_F_MCA, 8, 9}, {ISA_F_THRESH, 10, 25}, {ISA_F_STARVE, 26, 53}},
                    {0x003fffffffffffffull, 0x0000000000000000ull},
                    {0x0000001f40002283ull, 0x0000000000000000ull}},
+    [ISA_OP_T3_INPUTS] = {"t3_inputs", 0x84, "coll",
+                   "T3 address map of the producer's inputs A and B and of the receive buffer",
+                   3,
+                   {{ISA_F_ABASE, 8, 47}, {ISA_F_BBASE, 48, 87}, {ISA_F_RBASE, 88, 127}},
+                   {0xffffffffffffffffull, 0xffffffffffffffffull},
+                   {0x0000000000000084ull, 0x00c0000000004000ull}},
 };
 
 const uint16_t isa_opcode_op[256] = {
@@ -311,7 +326,7 @@ const uint16_t isa_opcode_op[256] = {
     [0x78] = ISA_OP_COUNT, [0x79] = ISA_OP_COUNT, [0x7a] = ISA_OP_COUNT, [0x7b] = ISA_OP_COUNT,
     [0x7c] = ISA_OP_COUNT, [0x7d] = ISA_OP_COUNT, [0x7e] = ISA_OP_COUNT, [0x7f] = ISA_OP_COUNT,
     [0x80] = ISA_OP_T3_LAYOUT, [0x81] = ISA_OP_T3_STAGE, [0x82] = ISA_OP_T3_TRACK, [0x83] = ISA_OP_T3_MCA,
-    [0x84] = ISA_OP_COUNT, [0x85] = ISA_OP_COUNT, [0x86] = ISA_OP_COUNT, [0x87] = ISA_OP_COUNT,
+    [0x84] = ISA_OP_T3_INPUTS, [0x85] = ISA_OP_COUNT, [0x86] = ISA_OP_COUNT, [0x87] = ISA_OP_COUNT,
     [0x88] = ISA_OP_COUNT, [0x89] = ISA_OP_COUNT, [0x8a] = ISA_OP_COUNT, [0x8b] = ISA_OP_COUNT,
     [0x8c] = ISA_OP_COUNT, [0x8d] = ISA_OP_COUNT, [0x8e] = ISA_OP_COUNT, [0x8f] = ISA_OP_COUNT,
     [0x90] = ISA_OP_COUNT, [0x91] = ISA_OP_COUNT, [0x92] = ISA_OP_COUNT, [0x93] = ISA_OP_COUNT,

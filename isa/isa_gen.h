@@ -29,6 +29,7 @@ typedef enum isa_op {
   ISA_OP_T3_STAGE, /* 0x81 T3 ring stage: in stage the producer computes chunk, of kind skind, sending to device dest */
   ISA_OP_T3_TRACK, /* 0x82 program tracker entry tile at every memory controller: at expect updates fire a DMA of dbytes from src to device dest */
   ISA_OP_T3_MCA, /* 0x83 T3 memory-controller arbitration: mode mca, threshold thresh, starvation limit starve */
+  ISA_OP_T3_INPUTS, /* 0x84 T3 address map of the producer's inputs A and B and of the receive buffer */
   ISA_OP_COUNT
 } isa_op_e;
 
@@ -54,6 +55,7 @@ typedef enum isa_op {
 #define ISA_OPC_T3_STAGE 0x81u
 #define ISA_OPC_T3_TRACK 0x82u
 #define ISA_OPC_T3_MCA 0x83u
+#define ISA_OPC_T3_INPUTS 0x84u
 
 /* mask: units SYNC waits for (queue empty, nothing in flight) */
 #define ISA_SYNC_DMA 1u
@@ -253,6 +255,15 @@ typedef enum isa_mca {
 #define ISA_F_STARVE_BITS 28
 #define ISA_F_STARVE_MIN 0u
 #define ISA_F_STARVE_MAX 268435455u
+#define ISA_F_ABASE_BITS 40
+#define ISA_F_ABASE_MIN 0u
+#define ISA_F_ABASE_MAX 1099511627775ull
+#define ISA_F_BBASE_BITS 40
+#define ISA_F_BBASE_MIN 0u
+#define ISA_F_BBASE_MAX 1099511627775ull
+#define ISA_F_RBASE_BITS 40
+#define ISA_F_RBASE_MIN 0u
+#define ISA_F_RBASE_MAX 1099511627775ull
 
 /* Field positions per instruction (bit numbers in the 128-bit word). */
 #define ISA_SYNC_MASK_LSB 8
@@ -429,6 +440,12 @@ typedef enum isa_mca {
 #define ISA_T3_MCA_THRESH_MSB 25
 #define ISA_T3_MCA_STARVE_LSB 26
 #define ISA_T3_MCA_STARVE_MSB 53
+#define ISA_T3_INPUTS_ABASE_LSB 8
+#define ISA_T3_INPUTS_ABASE_MSB 47
+#define ISA_T3_INPUTS_BBASE_LSB 48
+#define ISA_T3_INPUTS_BBASE_MSB 87
+#define ISA_T3_INPUTS_RBASE_LSB 88
+#define ISA_T3_INPUTS_RBASE_MSB 127
 
 /* A decoded instruction: op plus every field of the table; fields the op
  * does not have are 0. */
@@ -477,6 +494,9 @@ typedef struct isa_insn {
   uint32_t mca; /* T3 memory-controller arbitration mode */
   uint32_t thresh; /* MCA threshold: DRAM queue occupancy below which communication requests are admitted */
   uint32_t starve; /* MCA starvation limit, DRAM cycles a communication request may wait */
+  uint64_t abase; /* device byte address of the T3 producer's activation input A (M x K) */
+  uint64_t bbase; /* device byte address of the T3 producer's weight input B (K x N, panel-major) */
+  uint64_t rbase; /* device byte address of the receive buffer of the sequential reduce-scatter baseline */
 } isa_insn_t;
 
 /* Fields, in table order. */
@@ -524,6 +544,9 @@ typedef enum isa_field {
   ISA_F_MCA,
   ISA_F_THRESH,
   ISA_F_STARVE,
+  ISA_F_ABASE,
+  ISA_F_BBASE,
+  ISA_F_RBASE,
   ISA_F_COUNT
 } isa_field_e;
 

@@ -78,6 +78,9 @@ void expect_plans_equal(const t3_plan_t &a, const t3_plan_t &b) {
   EXPECT_EQ(a.tile_bytes, b.tile_bytes);
   EXPECT_EQ(a.chunk_bytes, b.chunk_bytes);
   EXPECT_EQ(a.addr_out, b.addr_out);
+  EXPECT_EQ(a.addr_a, b.addr_a);
+  EXPECT_EQ(a.addr_b, b.addr_b);
+  EXPECT_EQ(a.addr_recv, b.addr_recv);
   for (uint32_t s = 0; s < a.devices; s++) {
     EXPECT_EQ(a.stage_chunk[s], b.stage_chunk[s]) << s;
     EXPECT_EQ(a.stage_kind[s], b.stage_kind[s]) << s;
@@ -151,11 +154,15 @@ TEST(UnitT3Plan, StaggeredStagesKindsAndSlots) {
       for (uint32_t ch = 0; ch < N; ch++) EXPECT_EQ(seen[ch], 1) << ch;
       // the reduce-scatter leaves device d with chunk (d + 1) mod N
       EXPECT_EQ(p.stage_chunk[N - 1], (d + 1) % N);
-      // the instructions: layout, N stages, (N - 1) x tiles tracks at their slots, mca
+      // the instructions: layout, N stages, (N - 1) x tiles tracks at their slots, mca, inputs
       isa_insn_t *v;
       uint32_t n;
       ASSERT_EQ(t3_plan_emit(&p, &v, &n, &e), CODA_OK) << e.msg;
-      ASSERT_EQ(n, 2 + N + (N - 1) * 8);
+      ASSERT_EQ(n, 3 + N + (N - 1) * 8);
+      EXPECT_EQ(v[n - 1].op, ISA_OP_T3_INPUTS);
+      EXPECT_EQ(v[n - 1].abase, c.t3_addr_a);
+      EXPECT_EQ(v[n - 1].bbase, c.t3_addr_b);
+      EXPECT_EQ(v[n - 1].rbase, c.t3_addr_recv);
       EXPECT_EQ(v[0].op, ISA_OP_T3_LAYOUT);
       EXPECT_EQ(v[0].obase, c.t3_addr_out);
       EXPECT_EQ(v[0].m, 256u);

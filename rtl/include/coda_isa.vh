@@ -37,6 +37,7 @@ localparam [7:0] ISA_OPC_T3_LAYOUT = 8'h80;
 localparam [7:0] ISA_OPC_T3_STAGE = 8'h81;
 localparam [7:0] ISA_OPC_T3_TRACK = 8'h82;
 localparam [7:0] ISA_OPC_T3_MCA = 8'h83;
+localparam [7:0] ISA_OPC_T3_INPUTS = 8'h84;
 
 localparam integer ISA_F_MASK_BITS = 3;
 localparam integer ISA_F_BUF_BITS = 2;
@@ -81,6 +82,9 @@ localparam integer ISA_F_DBYTES_BITS = 24;
 localparam integer ISA_F_MCA_BITS = 2;
 localparam integer ISA_F_THRESH_BITS = 16;
 localparam integer ISA_F_STARVE_BITS = 28;
+localparam integer ISA_F_ABASE_BITS = 40;
+localparam integer ISA_F_BBASE_BITS = 40;
+localparam integer ISA_F_RBASE_BITS = 40;
 
 // mask: units SYNC waits for (queue empty, nothing in flight)
 localparam [2:0] ISA_SYNC_DMA = 3'd1;
@@ -366,5 +370,14 @@ localparam integer ISA_T3_MCA_THRESH_MSB = 25;
 localparam integer ISA_T3_MCA_STARVE_LSB = 26;
 localparam integer ISA_T3_MCA_STARVE_MSB = 53;
 localparam [127:0] ISA_T3_MCA_USED = 128'h0000000000000000003fffffffffffff;
+
+// t3_inputs (0x84): T3 address map of the producer's inputs A and B and of the receive buffer
+localparam integer ISA_T3_INPUTS_ABASE_LSB = 8;
+localparam integer ISA_T3_INPUTS_ABASE_MSB = 47;
+localparam integer ISA_T3_INPUTS_BBASE_LSB = 48;
+localparam integer ISA_T3_INPUTS_BBASE_MSB = 87;
+localparam integer ISA_T3_INPUTS_RBASE_LSB = 88;
+localparam integer ISA_T3_INPUTS_RBASE_MSB = 127;
+localparam [127:0] ISA_T3_INPUTS_USED = 128'hffffffffffffffffffffffffffffffff;
 
 /* verilator lint_on UNUSEDPARAM */

@@ -681,9 +681,6 @@ static int run_one(const arch_cfg_t *cfg, const t3_gemm_t *g, t3_variant_e var, 
   rc = t3_plan_decode(&S.plan, ins, nins, p0.devices, 0, g->k, err);
   free(ins);
   if (rc) return rc;
-  /* the instructions carry the output layout; the inputs' and the receive
-   * buffer's addresses are the config's address map */
-  S.plan.addr_a = p0.addr_a, S.plan.addr_b = p0.addr_b, S.plan.addr_recv = p0.addr_recv;
   S.N = S.plan.devices;
   S.T = S.plan.tiles_per_chunk;
   S.ndev = S.full ? S.N : 1;
