@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/mac_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -36,12 +37,8 @@
 
 namespace {
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+using coda_test::next;
+
 
 int64_t wrap(int64_t v, uint32_t bits) {
   return bits == 64 ? v : (int64_t)(int32_t)(uint32_t)(uint64_t)v;  // bits is 32 or 64

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/pim_bank_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -35,18 +36,17 @@
 
 namespace {
 
+using coda_test::next;
+using coda_test::Doc;
+using coda_test::num;
+using coda_test::group;
+
 using coda_test::cfg_of_set;
 using coda_test::have;
 using coda_test::Result;
 using coda_test::root;
 using coda_test::tmpdir;
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 uint32_t bits_of(float f) {
   uint32_t u;
@@ -520,28 +520,11 @@ TEST(CosimRtl, PimBankLintCleanAndYosysReadsIt) {
 
 // ---- `coda area pim_bank` ---------------------------------------------------------------
 
-struct Doc {
-  json_t *j = nullptr;
-  ~Doc() { json_decref(j); }
-};
 
-double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
-const json_t *group(const json_t *doc, const char *name) {
-  const json_t *g = json_object_get(doc, "by_submodule");
-  for (size_t i = 0; i < json_array_size(g); i++) {
-    const json_t *e = json_array_get(g, i);
-    const char *n = json_string_value(json_object_get(e, "group"));
-    if (n && !strcmp(n, name)) return e;
-  }
-  return nullptr;
-}
 
 TEST(AreaPimBank, SmallBankPrintsAreaFmaxAndGroups) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   std::string js = tmpdir() + "/pim_bank_area.json";
   // the shared cache (build/area-cache, keyed by the RTL bytes, parameters, liberty and tools): the
   // first run synthesizes (minutes: 16 multipliers and 16 FP32 adders), later runs of the same RTL hit

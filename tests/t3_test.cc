@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/t3_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -36,18 +37,17 @@
 
 namespace {
 
+using coda_test::next;
+using coda_test::Doc;
+using coda_test::num;
+using coda_test::group;
+
 using coda_test::cfg_of_set;
 using coda_test::have;
 using coda_test::Result;
 using coda_test::root;
 using coda_test::tmpdir;
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 Result run(const std::string &args) { return coda_test::run_bin(coda_test::bin(), args); }
 
@@ -448,28 +448,11 @@ TEST(CosimRtl, T3TrackerLintCleanAndYosysReadsIt) {
 
 // ---- `coda area t3_tracker` -----------------------------------------------------------
 
-struct Doc {
-  json_t *j = nullptr;
-  ~Doc() { json_decref(j); }
-};
 
-double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
-const json_t *group(const json_t *doc, const char *name) {
-  const json_t *g = json_object_get(doc, "by_submodule");
-  for (size_t i = 0; i < json_array_size(g); i++) {
-    const json_t *e = json_array_get(g, i);
-    const char *n = json_string_value(json_object_get(e, "group"));
-    if (n && !strcmp(n, name)) return e;
-  }
-  return nullptr;
-}
 
 TEST(AreaT3Tracker, SmallTrackerPrintsAreaFmaxAndGroups) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   std::string js = tmpdir() + "/t3_tracker_area.json";
   Result r = run("area t3_tracker --set t3.tracker_entries=8 --set t3.tracker_queue=2 --cache " + root() +
                  "/build/area-cache --json " + js);

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/tpe_bs_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -33,18 +34,15 @@
 
 namespace {
 
+using coda_test::next;
+using coda_test::num;
+
 using coda_test::have;
 using coda_test::Result;
 using coda_test::root;
 using coda_test::slurp;
 using coda_test::tmpdir;
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 // A value from distribution dist: 0 uniform INT8, else normal with sigma
 // dist, rounded and clamped to INT8.
@@ -363,7 +361,6 @@ TEST(CosimRtl, TpeBsLintCleanAndYosysReadsBothVariants) {
 
 // ---- `coda area tpe_bs` -------------------------------------------------------------
 
-double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
 long long instances(const json_t *doc, const char *group) {
   const json_t *g = json_object_get(doc, "by_submodule");
@@ -377,10 +374,7 @@ long long instances(const json_t *doc, const char *group) {
 
 // opt3 puts an encoder + sparse encoder in every PE, opt4c one per column.
 TEST(AreaTpeBs, Opt3VsOpt4cSmallPrintsAreaAndFmax) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   const char *variants[2] = {"opt3", "opt4c"};
   long long enc[2] = {};
   for (int i = 0; i < 2; i++) {

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/tpe_grid_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -35,18 +36,16 @@
 
 namespace {
 
+using coda_test::next;
+using coda_test::Doc;
+using coda_test::num;
+
 using coda_test::cfg_of_set;
 using coda_test::have;
 using coda_test::Result;
 using coda_test::root;
 using coda_test::tmpdir;
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 const tpe_grid_e kGrids[] = {TPE_GRID_OS, TPE_GRID_WS, TPE_GRID_MATRIX};
 const tpe_variant_e kVariants[] = {TPE_VARIANT_BASE, TPE_VARIANT_OPT1, TPE_VARIANT_OPT2};
@@ -454,12 +453,7 @@ TEST(CosimRtl, TpeGridLintCleanAndYosysReadsEveryVariant) {
 
 // ---- `coda area tpe_grid` ---------------------------------------------------------------
 
-struct Doc {
-  json_t *j = nullptr;
-  ~Doc() { json_decref(j); }
-};
 
-double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
 long long instances(const json_t *doc, const char *group) {
   const json_t *g = json_object_get(doc, "by_submodule");
@@ -472,10 +466,7 @@ long long instances(const json_t *doc, const char *group) {
 }
 
 TEST(AreaTpeGrid, BaseVsOpt1SmallPrintsAreaAndFmax) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   const char *variants[2] = {"base", "opt1"};
   for (int i = 0; i < 2; i++) {
     std::string js = tmpdir() + "/tpe_grid_area_" + variants[i] + ".json";

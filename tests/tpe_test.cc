@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/shim/test_util.h"
 #include "tests/shim/tpe_shim.h"
 
 #include "tests/shim/cli_run.h"
@@ -35,18 +36,16 @@
 
 namespace {
 
+using coda_test::next;
+using coda_test::Doc;
+using coda_test::num;
+
 using coda_test::have;
 using coda_test::Result;
 using coda_test::root;
 using coda_test::slurp;
 using coda_test::tmpdir;
 
-uint64_t next(uint64_t *s) {  // splitmix64
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 const tpe_enc_e kEncs[] = {TPE_ENC_MBE, TPE_ENC_ENT};
 const tpe_variant_e kVariants[] = {TPE_VARIANT_BASE, TPE_VARIANT_OPT1, TPE_VARIANT_OPT2};
@@ -579,12 +578,7 @@ TEST(CosimRtl, TpeTreeLintCleanAndYosysReadsEveryVariant) {
 
 // ---- `coda area tpe_tree` ---------------------------------------------------------------
 
-struct Doc {
-  json_t *j = nullptr;
-  ~Doc() { json_decref(j); }
-};
 
-double num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
 long long instances(const json_t *doc, const char *group) {
   const json_t *g = json_object_get(doc, "by_submodule");
@@ -597,10 +591,7 @@ long long instances(const json_t *doc, const char *group) {
 }
 
 TEST(AreaTpeTree, BaseVsOpt1SmallPrintsAreaAndFmax) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   double area[2], fmax[2];
   const char *variants[2] = {"base", "opt1"};
   for (int i = 0; i < 2; i++) {
@@ -637,10 +628,7 @@ TEST(AreaTpeTree, BaseVsOpt1SmallPrintsAreaAndFmax) {
 // opt2 shares a[m][k]'s encoder across the N columns (M*K encoders) and has
 // per output 4 narrow trees and the 6 x 32 tree (5*M*N carry-save trees).
 TEST(AreaTpeTree, CubeInstancesScaleWithM) {
-  if (!have("yosys") || !have("sta")) GTEST_SKIP() << "yosys / sta not installed";
-  std::string lib = root() + "/build/tech/osu018/osu018_stdcells.lib";
-  struct stat st;
-  if (stat(lib.c_str(), &st)) GTEST_SKIP() << "no liberty (make tech)";
+  SKIP_WITHOUT_AREA_FLOW();
   const long long M = 2, K = 4, N = 2;
   for (const char *v : {"base", "opt2"}) {
     std::string js = tmpdir() + "/tpe_cube_area_" + v + ".json";
