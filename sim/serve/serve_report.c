@@ -91,6 +91,34 @@ static const pt_t *find(const pt_t *P, int n, int model, uint32_t b, int mode) {
   return NULL;
 }
 
+/* A per-mode table of the report: a row per model and batch, a column per
+ * mode, the cell by kind (utilizations, or per-stage and iteration cycles). */
+enum { TAB_UTIL, TAB_STAGES };
+static void mode_table(FILE *o, const char *title, int kind, const pt_t *P, int np, const int *mi, int nm,
+                       const uint32_t *bv, int nbt, const int *moi, int nmo) {
+  fprintf(o, "\n%s:\n\n| model | batch |", title);
+  for (int c = 0; c < nmo; c++) fprintf(o, " %s |", MODE_NAMES[moi[c]]);
+  fprintf(o, "\n|---|---|");
+  for (int c = 0; c < nmo; c++) fprintf(o, "---|");
+  fprintf(o, "\n");
+  for (int a = 0; a < nm; a++)
+    for (int b = 0; b < nbt; b++) {
+      fprintf(o, "| gpt3_%s | %u |", MODELS[mi[a]].tag, bv[b]);
+      for (int c = 0; c < nmo; c++) {
+        const pt_t *p = find(P, np, mi[a], bv[b], moi[c]);
+        if (!p) fprintf(o, " failed |");
+        else if (kind == TAB_UTIL)
+          fprintf(o, " %.0f / %.0f / %.0f |", 100 * p->r.npu_util, 100 * p->r.pim_busy, 100 * p->r.mem_bw_util);
+        else {
+          double it = p->r.iterations ? (double)p->r.iterations : 1;
+          fprintf(o, " %.0f / %.0f / %.0f / %.0f; %.0f |", p->r.stage_cycles[0] / it / 1e3, p->r.stage_cycles[1] / it / 1e3,
+                  p->r.stage_cycles[2] / it / 1e3, p->r.stage_cycles[3] / it / 1e3, p->r.cycles / it / 1e3);
+        }
+      }
+      fprintf(o, "\n");
+    }
+}
+
 int serve_report_main(int argc, char **argv) {
   const char *arch = NULL, *md = NULL, *js = NULL;
   arch_set_t sets[64];
@@ -269,39 +297,10 @@ int serve_report_main(int argc, char **argv) {
       if (has_np && has_ne) fprintf(o, ne && npp ? " %.2fx |" : " - |", ne && npp ? ne->r.tokens_per_s / npp->r.tokens_per_s : 0);
       fprintf(o, "\n");
     }
-  fprintf(o, "\nUtilizations per mode, NPU MAC / PIM channels busy / memory bandwidth (NPU reads), %%:\n\n| model | batch |");
-  for (int c = 0; c < nmo; c++) fprintf(o, " %s |", MODE_NAMES[moi[c]]);
-  fprintf(o, "\n|---|---|");
-  for (int c = 0; c < nmo; c++) fprintf(o, "---|");
-  fprintf(o, "\n");
-  for (int a = 0; a < nm; a++)
-    for (int b = 0; b < nbt; b++) {
-      fprintf(o, "| gpt3_%s | %u |", MODELS[mi[a]].tag, bv[b]);
-      for (int c = 0; c < nmo; c++) {
-        const pt_t *p = find(P, np, mi[a], bv[b], moi[c]);
-        if (p) fprintf(o, " %.0f / %.0f / %.0f |", 100 * p->r.npu_util, 100 * p->r.pim_busy, 100 * p->r.mem_bw_util);
-        else fprintf(o, " failed |");
-      }
-      fprintf(o, "\n");
-    }
-  fprintf(o, "\nPer-stage cycles per iteration (qkv / attention / projection / ffn, k cycles) and iteration time (k cycles):\n\n| model | batch |");
-  for (int c = 0; c < nmo; c++) fprintf(o, " %s |", MODE_NAMES[moi[c]]);
-  fprintf(o, "\n|---|---|");
-  for (int c = 0; c < nmo; c++) fprintf(o, "---|");
-  fprintf(o, "\n");
-  for (int a = 0; a < nm; a++)
-    for (int b = 0; b < nbt; b++) {
-      fprintf(o, "| gpt3_%s | %u |", MODELS[mi[a]].tag, bv[b]);
-      for (int c = 0; c < nmo; c++) {
-        const pt_t *p = find(P, np, mi[a], bv[b], moi[c]);
-        double it = p && p->r.iterations ? (double)p->r.iterations : 1;
-        if (p)
-          fprintf(o, " %.0f / %.0f / %.0f / %.0f; %.0f |", p->r.stage_cycles[0] / it / 1e3, p->r.stage_cycles[1] / it / 1e3,
-                  p->r.stage_cycles[2] / it / 1e3, p->r.stage_cycles[3] / it / 1e3, p->r.cycles / it / 1e3);
-        else fprintf(o, " failed |");
-      }
-      fprintf(o, "\n");
-    }
+  mode_table(o, "Utilizations per mode, NPU MAC / PIM channels busy / memory bandwidth (NPU reads), %", TAB_UTIL, P, np, mi, nm,
+             bv, nbt, moi, nmo);
+  mode_table(o, "Per-stage cycles per iteration (qkv / attention / projection / ffn, k cycles) and iteration time (k cycles)",
+             TAB_STAGES, P, np, mi, nm, bv, nbt, moi, nmo);
   fclose(o);
   fputs(buf, stdout);
   printf("\ncoda: report neupims: %d points in %.1f s wall time\n", np, wall);
