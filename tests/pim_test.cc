@@ -16,18 +16,15 @@
 
 #include "tests/shim/cli_run.h"
 #include "tests/shim/dram_shim.h"
+#include "tests/shim/hbm_driver.h"
 
 namespace {
 
 using coda_test::Result;
 using coda_test::tmpdir;
 
-struct Cmd {
-  cyc_t t;
-  hbm_cmd_e cmd;
-  uint32_t ch, rank, bg, bank, row;
-  std::string rule;
-};
+using coda_test::Cmd;
+
 struct Item {  // a normal request or a PIM job, entering at cycle `at`
   cyc_t at;
   bool pim;
@@ -46,31 +43,15 @@ Item pim(cyc_t at, uint32_t k, uint32_t rows = 1, uint32_t gwrites = 1, uint32_t
   return {at, true, 0, 0, {rows, k, gwrites, row}};
 }
 
-class Sim {
+// The HBM driver of tests/shim/hbm_driver.h with PIM jobs: items enter at
+// their cycle; commands, completions and PIM job ends are recorded.
+class Sim : public coda_test::Dram {
  public:
-  arch_cfg_t cfg{};
-  hbm_t *h = nullptr;
-  std::vector<Cmd> cmds;
-  std::vector<cyc_t> rd_done;  // per read id
   std::vector<PimDone> pdone;
-  uint64_t next_id = 0, next_tag = 0;
+  uint64_t next_tag = 0;
 
-  explicit Sim(std::vector<std::string> sets) {
-    std::vector<arch_set_t> s;
-    for (auto &x : sets) s.push_back({x.c_str()});
-    coda_err_t e{};
-    EXPECT_EQ(arch_cfg_load(&cfg, nullptr, s.data(), (int)s.size(), &e), 0) << e.msg;
-    EXPECT_EQ(hbm_init(&h, &cfg, "test", &e), 0) << e.msg;
-    hbm_set_cmd_log(h, on_cmd, this);
-    hbm_set_done(h, on_done, this);
-    hbm_set_pim_done(h, on_pdone, this);
-  }
-  ~Sim() { hbm_free(h); }
+  explicit Sim(std::vector<std::string> sets) : Dram(sets) { hbm_set_pim_done(h, on_pdone, this); }
 
-  uint64_t addr(uint32_t ch, uint32_t rank, uint32_t bg, uint32_t bank, uint32_t row, uint32_t col = 0) const {
-    hbm_addr_t a{ch, rank, bg, bank, row, col};
-    return hbm_encode(h, &a);
-  }
   // Runs items (sorted by .at) on channel 0 until all are done.
   void run(const std::vector<Item> &items) {
     size_t i = 0, n = items.size();
@@ -83,7 +64,6 @@ class Sim {
           ASSERT_EQ(hbm_pim_submit(h, 0, &x.job, next_tag++, t, &e), 0) << e.msg;
         } else {
           if (hbm_enqueue(h, x.addr, x.write, t, x.at, next_id)) break;
-          rd_done.push_back(0);
           next_id++;
         }
         i++;
@@ -96,26 +76,17 @@ class Sim {
       t = nx;
     }
   }
-  std::vector<Cmd> of(hbm_cmd_e c) const {
-    std::vector<Cmd> v;
-    for (auto &x : cmds)
-      if (x.cmd == c) v.push_back(x);
-    return v;
+  cyc_t last_rd_done() const {
+    cyc_t m = 0;
+    for (auto &d : done) m = std::max(m, d.done);
+    return m;
   }
-  cyc_t last_rd_done() const { return rd_done.empty() ? 0 : *std::max_element(rd_done.begin(), rd_done.end()); }
   cyc_t pim_end() const {  // cycle after the last PIM_PRECHARGE
     auto p = of(HBM_CMD_PIM_PRE);
     return p.empty() ? 0 : p.back().t + 1;
   }
 
  private:
-  static void on_cmd(void *ctx, cyc_t t, hbm_cmd_e cmd, uint32_t ch, uint32_t rank, uint32_t bg, uint32_t bank,
-                     uint32_t row, const char *rule) {
-    static_cast<Sim *>(ctx)->cmds.push_back({t, cmd, ch, rank, bg, bank, row, rule});
-  }
-  static void on_done(void *ctx, uint64_t id, int write, cyc_t arrival, cyc_t d) {
-    static_cast<Sim *>(ctx)->rd_done[id] = d;
-  }
   static void on_pdone(void *ctx, uint64_t tag, uint32_t ch, cyc_t submit, cyc_t done) {
     static_cast<Sim *>(ctx)->pdone.push_back({tag, ch, submit, done});
   }
