@@ -337,6 +337,45 @@ int t3_plan_decode(t3_plan_t *p, const isa_insn_t *in, uint32_t n, uint32_t devi
   return CODA_OK;
 }
 
+/* The tile of a sublayer: the config's t3.tile_m x t3.tile_n when the plan
+ * accepts it; otherwise (auto) the first tile, trying tile_n from the
+ * configured one down to 8 (divisors of N, multiples of 8) and tile_m from
+ * the configured one down to 1, then up to the chunk's rows (divisors of the
+ * chunk's rows),
+ * that the plan accepts (it divides the output and spreads evenly over the
+ * channels). */
+int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *err) {
+  t3_plan_t p;
+  coda_err_t e0 = {0};
+  if (!t3_plan_build(&p, g, cfg, 0, &e0)) return CODA_OK;
+  if (!autotile) {
+    *err = e0;
+    return CODA_EINVAL;
+  }
+  const uint64_t tm0 = cfg->t3_tile_m, tn0 = cfg->t3_tile_n;
+  const uint64_t rows = g->tp ? g->m / g->tp : 0;
+  for (uint64_t tn = tn0; tn >= 8; tn--) {
+    if (g->n % tn || tn % 8) continue;
+    /* tile_m: the configured one and below first, then above */
+    for (uint64_t i = 0; i < tm0 + rows; i++) {
+      uint64_t tm = i < tm0 ? tm0 - i : i + 1;
+      if (!tm || tm > rows || rows % tm) continue;
+      cfg->t3_tile_m = tm, cfg->t3_tile_n = tn;
+      coda_err_t e = {0};
+      if (!t3_plan_build(&p, g, cfg, 0, &e)) return CODA_OK;
+    }
+  }
+  cfg->t3_tile_m = tm0, cfg->t3_tile_n = tn0;
+  *err = e0;
+  return CODA_EINVAL;
+}
+
+int t3_sets_tile(const arch_set_t *s, int n) {
+  for (int i = 0; i < n; i++)
+    if (!strncmp(s[i].expr, "t3.tile_", 8)) return 1;
+  return 0;
+}
+
 /* ---- coda t3 compile ------------------------------------------------------ */
 
 #define T3C_MAX_SETS 64
@@ -417,6 +456,7 @@ int t3_compile_main(int argc, char **argv) {
   if (t3_model_load(model, &mdl, &err)) return cfail(&err);
   t3_gemm_t g;
   t3_gemm_of(&g, mdl.name, (t3_sub_e)s, tp, mdl.tokens, mdl.hidden);
+  if (t3_pick_tile(&cfg, &g, !t3_sets_tile(sets, nsets), &err)) return cfail(&err);
   t3_plan_t p;
   if (t3_plan_build(&p, &g, &cfg, device, &err)) return cfail(&err);
   isa_insn_t *v;

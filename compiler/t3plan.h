@@ -107,6 +107,15 @@ const char *t3_sub_name(t3_sub_e s);
  * two stages colliding in the tracker. */
 int t3_plan_build(t3_plan_t *p, const t3_gemm_t *g, const arch_cfg_t *cfg, uint32_t device, coda_err_t *err);
 
+/* The tile for g: cfg's t3.tile_m x t3.tile_n if the plan accepts it, else
+ * (autotile) the first tile the plan accepts, tile_n from the configured one
+ * down to 8 (divisors of N, multiples of 8), tile_m from the configured one
+ * down, then up to the chunk's rows; written back into cfg. CODA_EINVAL with
+ * the configured tile's error when none fits. */
+int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *err);
+/* 1 if one of the n overrides sets t3.tile_m or t3.tile_n (the pick is then off). */
+int t3_sets_tile(const arch_set_t *s, int n);
+
 /* The plan as coll-group instructions (t3_layout, t3_stage x N, t3_track
  * per tile of every tracked stage, t3_mca, t3_inputs). *out is malloc'd. */
 int t3_plan_emit(const t3_plan_t *p, isa_insn_t **out, uint32_t *n, coda_err_t *err);

@@ -265,6 +265,27 @@ TEST(UnitT3Plan, EmitDecodeRoundTrip) {
     }
 }
 
+// T-NLG's hidden 4256 = 2^5 x 7 x 19 takes no 256-wide tile: the largest
+// multiple of 8 at most 256 dividing it is 224; a 224-wide tile spreads
+// evenly over 32 channels x 1 KB only when tile_m x 224 x 2 B is a multiple
+// of 32 KB, i.e. tile_m a multiple of 512, and 512 divides the TP 8 chunk's
+// 1024 rows: 512 x 224. An explicit tile is kept (and refused).
+TEST(UnitT3Plan, TilePickForTnlg) {
+  arch_cfg_t c = cfg_of({"t3.devices=8"});
+  t3_gemm_t g;
+  t3_gemm_of(&g, "tnlg", T3_SUB_FC2, 8, 8192, 4256);
+  coda_err_t e{};
+  ASSERT_EQ(t3_pick_tile(&c, &g, 1, &e), CODA_OK) << e.msg;
+  EXPECT_EQ(c.t3_tile_m, 512u);
+  EXPECT_EQ(c.t3_tile_n, 224u);
+  arch_cfg_t d = cfg_of({"t3.devices=8"});
+  EXPECT_EQ(t3_pick_tile(&d, &g, 0, &e), CODA_EINVAL);
+  EXPECT_EQ(d.t3_tile_m, 256u);
+  arch_set_t sets[] = {{"t3.devices=8"}, {"t3.tile_n=224"}};
+  EXPECT_EQ(t3_sets_tile(sets, 1), 0);
+  EXPECT_EQ(t3_sets_tile(sets, 2), 1);
+}
+
 TEST(UnitT3Plan, CompileMainWritesThePlan) {
   char dir[] = "/tmp/coda_t3plan_XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);

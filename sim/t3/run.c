@@ -18,44 +18,6 @@
 
 #define MAX_SETS 64
 
-/* The tile of a sublayer: the config's t3.tile_m x t3.tile_n when the plan
- * accepts it; otherwise (auto) the first tile, trying tile_n from the
- * configured one down to 8 (divisors of N, multiples of 8) and tile_m from
- * the configured one down to 1, then up to the chunk's rows (divisors of the
- * chunk's rows),
- * that the plan accepts (it divides the output and spreads evenly over the
- * channels). The compiler's choice, printed with the result. */
-int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *err) {
-  t3_plan_t p;
-  coda_err_t e0 = {0};
-  if (!t3_plan_build(&p, g, cfg, 0, &e0)) return CODA_OK;
-  if (!autotile) {
-    *err = e0;
-    return CODA_EINVAL;
-  }
-  const uint64_t tm0 = cfg->t3_tile_m, tn0 = cfg->t3_tile_n;
-  const uint64_t rows = g->tp ? g->m / g->tp : 0;
-  for (uint64_t tn = tn0; tn >= 8; tn--) {
-    if (g->n % tn || tn % 8) continue;
-    /* tile_m: the configured one and below first, then above */
-    for (uint64_t i = 0; i < tm0 + rows; i++) {
-      uint64_t tm = i < tm0 ? tm0 - i : i + 1;
-      if (!tm || tm > rows || rows % tm) continue;
-      cfg->t3_tile_m = tm, cfg->t3_tile_n = tn;
-      coda_err_t e = {0};
-      if (!t3_plan_build(&p, g, cfg, 0, &e)) return CODA_OK;
-    }
-  }
-  cfg->t3_tile_m = tm0, cfg->t3_tile_n = tn0;
-  *err = e0;
-  return CODA_EINVAL;
-}
-
-static int sets_tile(const arch_set_t *s, int n) {
-  for (int i = 0; i < n; i++)
-    if (!strncmp(s[i].expr, "t3.tile_", 8)) return 1;
-  return 0;
-}
 
 static void json_res(FILE *f, const t3_sys_result_t *r, double seq_us) {
   fprintf(f,
@@ -138,7 +100,7 @@ int t3_run_main(int argc, char **argv) {
   cfg.t3_devices = (uint64_t)tp;
   t3_gemm_t g;
   t3_gemm_of(&g, m.name, (t3_sub_e)subi, (uint32_t)tp, tokens ? tokens : m.tokens, m.hidden);
-  if (t3_pick_tile(&cfg, &g, !sets_tile(sets, nsets), &err)) {
+  if (t3_pick_tile(&cfg, &g, !t3_sets_tile(sets, nsets), &err)) {
     fprintf(stderr, "coda: error: t3 run: %s\n", err.msg);
     return 2;
   }
@@ -164,12 +126,8 @@ int t3_run_main(int argc, char **argv) {
       } else snprintf(path, sizeof path, "%s", timeline);
       o.timeline = path;
     }
-    if (v == T3_VAR_IDEAL && have_seq) {
-      r[v] = r[T3_VAR_SEQ];
-      r[v].variant = T3_VAR_IDEAL;
-      r[v].cycles = r[v].gemm_cycles > r[v].rs_cycles ? r[v].gemm_cycles : r[v].rs_cycles;
-      r[v].us = r[v].cycles * cfg.hbm_tck_ns / 1000.0;
-    } else if (t3_sys_run(&cfg, &g, (t3_variant_e)v, &o, &r[v], &err)) {
+    if (v == T3_VAR_IDEAL && have_seq) t3_ideal_of(&cfg, &r[T3_VAR_SEQ], &r[v]);
+    else if (t3_sys_run(&cfg, &g, (t3_variant_e)v, &o, &r[v], &err)) {
       fprintf(stderr, "coda: error: %s\n", err.msg);
       return 2;
     }
@@ -232,11 +190,8 @@ static void run_point(const arch_cfg_t *base, const t3_model_t *m, pt_t *p, uint
   p->m = g.m, p->n = g.n, p->k = g.k, p->tm = cfg.t3_tile_m, p->tn = cfg.t3_tile_n;
   t3_sys_opts_t o = {0, 0, NULL, 0};
   for (int v = 0; v < T3_VAR_COUNT; v++) {
-    if (v == T3_VAR_IDEAL) {
-      p->r[v] = p->r[T3_VAR_SEQ];
-      p->r[v].variant = T3_VAR_IDEAL;
-      p->r[v].cycles = p->r[v].gemm_cycles > p->r[v].rs_cycles ? p->r[v].gemm_cycles : p->r[v].rs_cycles;
-      p->r[v].us = p->r[v].cycles * cfg.hbm_tck_ns / 1000.0;
+    if (v == T3_VAR_IDEAL) { /* from the seq run (the variants run in order) */
+      t3_ideal_of(&cfg, &p->r[T3_VAR_SEQ], &p->r[v]);
       continue;
     }
     if (t3_sys_run(&cfg, &g, (t3_variant_e)v, &o, &p->r[v], &err)) { snprintf(p->err, sizeof p->err, "%.250s", err.msg); return; }

@@ -121,7 +121,7 @@ typedef struct dev {
   int64_t *rval;          /* receive buffer (SEQ) */
   /* stats */
   uint64_t fetched;       /* input bytes fetched from DRAM */
-  uint64_t c_rd, m_rd, link_bytes, fires, upd_n, tstalls;
+  uint64_t c_rd, m_rd, link_bytes, fires;
   /* timeline */
   cyc_t link_span_s, link_span_e;
   cyc_t *stage_s, *stage_e, *comm_s, *comm_e;
@@ -281,10 +281,9 @@ static void panel_release(t3dev_t *d, uint64_t p) {
     d->l2_used -= panel_bytes(S, bi);
   }
 }
-static void tile_panels(const sys_t *S, const t3dev_t *d, uint64_t gi, uint64_t *pa, uint64_t *pb) {
+static void tile_panels(const sys_t *S, uint64_t gi, uint64_t *pa, uint64_t *pb) {
   uint32_t s = (uint32_t)(gi / S->T), t = (uint32_t)(gi % S->T);
   uint32_t chunk = S->plan.stage_chunk[s];
-  (void)d;
   *pa = (uint64_t)chunk * S->plan.tile_rows + t / S->plan.tile_cols;
   *pb = S->npanA + t % S->plan.tile_cols;
 }
@@ -340,7 +339,7 @@ static void cus_step(t3dev_t *d, cyc_t now) {
     cu_t *u = &d->cu[i];
     if (u->cur >= 0 && u->end <= now) {
       uint64_t ra, rb;
-      tile_panels(S, d, (uint64_t)u->cur, &ra, &rb);
+      tile_panels(S, (uint64_t)u->cur, &ra, &rb);
       panel_release(d, ra);
       panel_release(d, rb);
       tile_done_compute(d, (uint64_t)u->cur, now);
@@ -354,7 +353,7 @@ static void cus_step(t3dev_t *d, cyc_t now) {
     if (u->nxt < 0 && d->next_tile < total) {
       u->nxt = (int64_t)d->next_tile++;
       uint64_t pa, pb;
-      tile_panels(S, d, (uint64_t)u->nxt, &pa, &pb);
+      tile_panels(S, (uint64_t)u->nxt, &pa, &pb);
       uint32_t s = (uint32_t)((uint64_t)u->nxt / S->T);
       if ((uint64_t)u->nxt % S->T == 0) program_stage(d, s + 1);
       panel_fetch(d, pa, now);
@@ -362,7 +361,7 @@ static void cus_step(t3dev_t *d, cyc_t now) {
     }
     if (u->cur < 0 && u->nxt >= 0) {
       uint64_t pa, pb;
-      tile_panels(S, d, (uint64_t)u->nxt, &pa, &pb);
+      tile_panels(S, (uint64_t)u->nxt, &pa, &pb);
       if (d->pan[pa].state == 2 && d->pan[pb].state == 2) {
         uint32_t s = (uint32_t)((uint64_t)u->nxt / S->T);
         if (d->stage_s[s] == CYC_NEVER) d->stage_s[s] = now;
@@ -370,7 +369,7 @@ static void cus_step(t3dev_t *d, cyc_t now) {
         /* fetch the next tile's inputs during this compute */
         if (d->next_tile < total) {
           u->nxt = (int64_t)d->next_tile++;
-          tile_panels(S, d, (uint64_t)u->nxt, &pa, &pb);
+          tile_panels(S, (uint64_t)u->nxt, &pa, &pb);
           uint32_t s2 = (uint32_t)((uint64_t)u->nxt / S->T);
           if ((uint64_t)u->nxt % S->T == 0) program_stage(d, s2 + 1);
           panel_fetch(d, pa, now);
@@ -496,7 +495,6 @@ static void on_done(t3dev_t *d, uint64_t id, cyc_t now) {
   }
 }
 
-typedef struct done_ctx { t3dev_t *d; } done_ctx_t;
 static void hbm_done_cb(void *ctx, uint64_t id, int write, cyc_t arrival, cyc_t done) {
   (void)write, (void)arrival;
   t3dev_t *d = ctx;
@@ -577,7 +575,7 @@ static void trackers_step(t3dev_t *d, cyc_t now) {
         in.cfg_bytes = S->plan.stage_kind[s] == T3_STAGE_FINAL ? 0 : S->plan.ctrl_bytes;
         in.cfg_dest = S->plan.dest;
         c->cfg_next++;
-      } else d->tstalls++;
+      }
     }
     for (uint32_t p = 0; p < T3_TRACKER_PORTS; p++) {
       tupd_t *u = updq_front(&c->upd[p]);
@@ -634,7 +632,6 @@ static void admit(t3dev_t *d, cyc_t now) {
       else d->c_rd += S->rq;
     }
     if (!comm && d->stage_done[0] < S->T) d->stage0_cbytes += S->rq;
-    if (pick->kind == HBM_KIND_UPDATE) d->upd_n++;
     feq_pop(comm ? &c->mq : &c->cq);
     S->progress = now;
   }
@@ -884,15 +881,20 @@ out:
   return rc;
 }
 
+void t3_ideal_of(const arch_cfg_t *cfg, const t3_sys_result_t *seq, t3_sys_result_t *ideal) {
+  *ideal = *seq;
+  ideal->variant = T3_VAR_IDEAL;
+  ideal->cycles = seq->gemm_cycles > seq->rs_cycles ? seq->gemm_cycles : seq->rs_cycles;
+  ideal->us = ideal->cycles * cfg->hbm_tck_ns / 1000.0;
+}
+
 int t3_sys_run(const arch_cfg_t *cfg, const t3_gemm_t *g, t3_variant_e v, const t3_sys_opts_t *opt,
                t3_sys_result_t *res, coda_err_t *err) {
   if (v >= T3_VAR_COUNT) return coda_errf(err, CODA_EINVAL, "t3: unknown variant %d", (int)v);
   if (v != T3_VAR_IDEAL) return run_one(cfg, g, v, opt, res, err);
-  int rc = run_one(cfg, g, T3_VAR_SEQ, opt, res, err);
+  t3_sys_result_t seq;
+  int rc = run_one(cfg, g, T3_VAR_SEQ, opt, &seq, err);
   if (rc) return rc;
-  res->variant = T3_VAR_IDEAL;
-  uint64_t rs = res->rs_cycles, gm = res->gemm_cycles;
-  res->cycles = gm > rs ? gm : rs;
-  res->us = res->cycles * cfg->hbm_tck_ns / 1000.0;
+  t3_ideal_of(cfg, &seq, res);
   return CODA_OK;
 }

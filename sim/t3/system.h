@@ -118,6 +118,10 @@ const char *t3_variant_name(t3_variant_e v);
 int t3_sys_run(const arch_cfg_t *cfg, const t3_gemm_t *gemm, t3_variant_e v, const t3_sys_opts_t *opt,
                t3_sys_result_t *res, coda_err_t *err);
 
+/* The IDEAL result from a SEQ one: max(GEMM alone, reduce-scatter alone),
+ * the bytes of the sequential run. */
+void t3_ideal_of(const arch_cfg_t *cfg, const t3_sys_result_t *seq, t3_sys_result_t *ideal);
+
 /* Cycles of one output tile (tile_m x tile_n, reduction k) on one unit of
  * the producer engine t3.engine, in DRAM cycles: gpu ceil(2 tm tn k /
  * t3.cu_flops) at t3.freq_mhz; systolic one npu.array_rows x array_cols

@@ -24,9 +24,6 @@
   "  ideal overlap: time, speedups, geomeans, DRAM and link bytes (default arch sim/configs/t3.json).\n"    \
   "  --quick: Mega-GPT-2 and T-NLG, first TP, fc2, 2048 tokens. docs/t3.md.\n"
 
-/* The tile for gemm: cfg's t3.tile_m x t3.tile_n if the plan accepts it,
- * else (autotile) the compiler's pick, written back into cfg. */
-int t3_pick_tile(arch_cfg_t *cfg, const t3_gemm_t *g, int autotile, coda_err_t *err);
 int t3_run_main(int argc, char **argv);
 int t3_report_main(int argc, char **argv);
 
