@@ -520,9 +520,6 @@ TEST(CosimRtl, PimBankLintCleanAndYosysReadsIt) {
 
 // ---- `coda area pim_bank` ---------------------------------------------------------------
 
-
-
-
 TEST(AreaPimBank, SmallBankPrintsAreaFmaxAndGroups) {
   SKIP_WITHOUT_AREA_FLOW();
   std::string js = tmpdir() + "/pim_bank_area.json";

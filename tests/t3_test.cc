@@ -448,9 +448,6 @@ TEST(CosimRtl, T3TrackerLintCleanAndYosysReadsIt) {
 
 // ---- `coda area t3_tracker` -----------------------------------------------------------
 
-
-
-
 TEST(AreaT3Tracker, SmallTrackerPrintsAreaFmaxAndGroups) {
   SKIP_WITHOUT_AREA_FLOW();
   std::string js = tmpdir() + "/t3_tracker_area.json";

@@ -453,8 +453,6 @@ TEST(CosimRtl, TpeGridLintCleanAndYosysReadsEveryVariant) {
 
 // ---- `coda area tpe_grid` ---------------------------------------------------------------
 
-
-
 long long instances(const json_t *doc, const char *group) {
   const json_t *g = json_object_get(doc, "by_submodule");
   for (size_t i = 0; i < json_array_size(g); i++) {

@@ -578,8 +578,6 @@ TEST(CosimRtl, TpeTreeLintCleanAndYosysReadsEveryVariant) {
 
 // ---- `coda area tpe_tree` ---------------------------------------------------------------
 
-
-
 long long instances(const json_t *doc, const char *group) {
   const json_t *g = json_object_get(doc, "by_submodule");
   for (size_t i = 0; i < json_array_size(g); i++) {
